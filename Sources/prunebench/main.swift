@@ -1,0 +1,3 @@
+import PruneBenchCLI
+
+PruneBench.main()
