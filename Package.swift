@@ -32,8 +32,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorISA),
+        .target(name: "Pruning", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data"], swiftSettings: vectorISA),
     ]
 )
