@@ -27,6 +27,8 @@ public final class Trainer {
     private var dropout: SeededGenerator
     private let loss: SoftmaxCrossEntropy
     private var tally = EpochTally()
+    /// Every parameter of the network (gradients are zeroed for all, updated for the optimizer's).
+    private let allParameters: [Parameter]
 
     /// A trainer for `network` on `train` (normalised by `normalization`). `parameters` restricts
     /// the optimizer (default: all of the network's); `random` overrides `recipe.seed` as the root.
@@ -44,6 +46,7 @@ public final class Trainer {
         optimizer = try makeOptimizer(recipe.optimizer, parameters: parameters ?? network.parameters)
         schedule = try Schedule(recipe.schedule, baseLR: recipe.optimizer.learningRate,
                                 totalSteps: totalSteps, stepsPerEpoch: loader.batchesPerEpoch)
+        allParameters = network.parameters.map(\.parameter)
         dropout = root.derived("dropout")
         loss = SoftmaxCrossEntropy(labelSmoothing: recipe.labelSmoothing)
     }
@@ -74,7 +77,7 @@ public final class Trainer {
         let wall = seconds(ContinuousClock.now - start)
         return TrainingSummary(
             steps: taken, epochs: Double(step) / Double(loader.batchesPerEpoch),
-            finalTrainLoss: tally.meanLoss, lastStepLoss: Double(last?.loss ?? .nan),
+            finalTrainLoss: tally.examples > 0 ? tally.meanLoss : nil, lastStepLoss: last.map { Double($0.loss) },
             wallSeconds: wall, imagesPerSecond: wall > 0 ? Double(images) / wall : 0, stoppedEarly: stopped)
     }
 
@@ -84,7 +87,7 @@ public final class Trainer {
         let (epoch, index) = (self.epoch, step % loader.batchesPerEpoch)
         if index == 0 || tally.epoch != epoch { tally = EpochTally(epoch: epoch) }
         let batch = loader.batch(epoch: epoch, index: index)
-        for (_, p) in optimizer.parameters { p.zeroGradient() }
+        for p in allParameters { p.zeroGradient() }
         let pass = try accumulateGradients(network: network, batch: batch, loss: loss, random: &dropout,
                                            observer: hooks.forwardObserver, threads: threads)
         guard pass.loss.isFinite else {

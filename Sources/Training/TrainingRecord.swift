@@ -12,7 +12,7 @@ public struct TrainingRecord: Codable, Hashable, Sendable {
     public var optimizer: String
     /// e.g. `cosine per step to 0.0`.
     public var schedule: String
-    public var finalTrainLoss: Double
+    public var finalTrainLoss: Double?
     /// Test-split evaluation after the last step, when it was run.
     public var test: Evaluation?
     public var wallSeconds: Double
