@@ -42,5 +42,6 @@ let package = Package(
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+        .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
     ]
 )
