@@ -25,4 +25,10 @@ public final class BudgetMeter {
         }
         used += steps
     }
+
+    /// Gives back steps charged but not taken (a training call stopped early by a hook).
+    func refund(_ steps: Int) {
+        precondition(steps >= 0 && steps <= used, "refund of \(steps) with \(used) used")
+        used -= steps
+    }
 }

@@ -6,6 +6,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
     case budgetExceeded(requested: Int, remaining: Int, total: Int)
     /// A mask was given for a parameter outside the session's prunable set.
     case notPrunable(parameter: String, prunable: [String])
+    /// A method tried to change a mask after it returned (fine-tuning keeps masks fixed).
+    case masksFrozen(parameter: String)
     /// A mask's shape differs from its parameter's shape.
     case maskShape(parameter: String, expected: [Int], got: [Int])
     /// A mask holds something other than 0 and 1.
@@ -30,6 +32,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
         case let .notPrunable(parameter, prunable):
             return "parameter '\(parameter)' is not prunable in this session; prunable: "
                 + prunable.joined(separator: ", ")
+        case let .masksFrozen(parameter):
+            return "mask of '\(parameter)' cannot change after the method has returned"
         case let .maskShape(parameter, expected, got):
             return "mask for '\(parameter)' has shape \(got), expected \(expected)"
         case let .maskValue(parameter, index, value):

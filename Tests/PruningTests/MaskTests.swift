@@ -1,6 +1,6 @@
 import NN
 import Testing
-@testable import Pruning
+import Pruning
 
 /// Structured and unstructured mask helpers.
 @Suite struct MaskTests {

@@ -1,6 +1,6 @@
 import NN
 import Testing
-@testable import Pruning
+import Pruning
 
 /// The ShrinkBench card's tiny-network tests for the keep fraction, the quantile and the threshold rule.
 @Suite struct ThresholdTests {
