@@ -36,6 +36,8 @@ import Testing
     func matchesPyTorch(name: String) throws {
         let model = try CheckpointFixture.model(path: Self.fixture("\(name).h5"))
         let io = try File.open(Self.fixture("\(name)-io.h5"))
+        #expect(model.stateDict().map(\.name) == (try io.root.stringArrayAttribute("state_dict_keys")),
+                "\(name): state_dict order differs from PyTorch's")
         let input = try Self.tensor(io, "input")
         let labels = try io.dataset("labels").read(as: Int64.self).map { Int32($0) }
 
