@@ -8,6 +8,8 @@ public struct PruneBench: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             BenchCommand.self,
+            Import.self,
+            Inspect.self,
         ])
 
     public init() {}
