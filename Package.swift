@@ -36,5 +36,7 @@ let package = Package(
 
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+        .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
     ]
 )

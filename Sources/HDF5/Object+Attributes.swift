@@ -73,6 +73,7 @@ extension Object {
         switch try attribute.storedType() {
         case .string: return .strings(try attribute.readStrings(), shape: shape)
         case .numeric(let type) where type.isInteger: return .integers(try attribute.readNumbers(), shape: shape)
+        case .numeric(.float32): return .floats(try attribute.readNumbers(), shape: shape)
         case .numeric: return .reals(try attribute.readNumbers(), shape: shape)
         case .other(let description): return .unsupported(description)
         }
@@ -97,6 +98,7 @@ public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
     case strings([String], shape: [Int])
     case integers([Int64], shape: [Int])
     case reals([Double], shape: [Int])
+    case floats([Float], shape: [Int])
     case unsupported(String)
 
     public var description: String {
@@ -104,6 +106,7 @@ public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
         case .strings(let values, let shape): AttributeValue.format(values.map { quoted($0) }, shape)
         case .integers(let values, let shape): AttributeValue.format(values.map { "\($0)" }, shape)
         case .reals(let values, let shape): AttributeValue.format(values.map { "\($0)" }, shape)
+        case .floats(let values, let shape): AttributeValue.format(values.map { "\($0)" }, shape)
         case .unsupported(let type): "<\(type)>"
         }
     }
