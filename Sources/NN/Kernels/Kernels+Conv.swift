@@ -1,4 +1,5 @@
-/// 2-D convolution kernels: im2col + one OpenBLAS GEMM per sample and group, parallel over the batch.
+/// 2-D convolution kernels, parallel over the batch: a direct AVX-512 kernel for stride-1 layers with
+/// rows up to 32 wide (`conv2dDirectForward`), otherwise im2col + one GEMM per sample and group.
 
 /// Conv forward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, bias `[OC]` or nil -> y `[N, OC, OH, OW]`.
 ///
@@ -7,6 +8,10 @@
 package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                            bias b: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>,
                            workspace: Workspace<Float>, threads: Int) {
+    if usesDirectConvolution(g) {
+        conv2dDirectForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
+        return
+    }
     let colSize = g.colRows * g.colColumns
     let scratch = SharedPointer(workspace.pointer(count: g.isPointwise ? 1 : threads * colSize))
     let (px, pw, py) = (SharedPointer(x), SharedPointer(w), SharedPointer(y))
@@ -45,10 +50,20 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
     let chunks = reductionChunkCount(g.batch)
     let partialSize = weightCount + g.outChannels
     let scratchPerWorker = g.isPointwise ? 0 : 2 * colSize
+    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
+    var gemmGradInput = dx
+    if let dx, let transposed = g.transposedForInputGradient, usesDirectConvolution(transposed) {
+        // Stride 1: dL/dx is the correlation of dy with the flipped, transposed kernel.
+        let flipped = Workspace<Float>()
+        let wt = flipped.pointer(count: g.outChannels * g.colRows)
+        flipTransposeWeights(g, weight: w, into: wt)
+        conv2dDirectForward(transposed, input: dy, weight: wt, bias: nil, output: dx, workspace: workspace,
+                            threads: threads)
+        gemmGradInput = nil
+    }
+    let pdx = gemmGradInput.map { SharedPointer($0) }
     let base = workspace.pointer(count: chunks * partialSize + threads * scratchPerWorker)
     let (partials, scratch) = (SharedPointer(base), SharedPointer(base + chunks * partialSize))
-    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
-    let pdx = dx.map { SharedPointer($0) }
     parallelFor(chunks: chunks, threads: threads) { chunk, worker in
         let dwPart = partials[chunk * partialSize], dbPart = dwPart + weightCount
         dwPart.update(repeating: 0, count: partialSize)
