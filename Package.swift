@@ -41,5 +41,6 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
+        .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
     ]
 )
