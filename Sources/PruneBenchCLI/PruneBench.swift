@@ -10,6 +10,7 @@ public struct PruneBench: ParsableCommand {
             BenchCommand.self,
             Import.self,
             Inspect.self,
+            MethodsCommand.self,
         ])
 
     public init() {}
