@@ -9,6 +9,9 @@ public struct PruneBench: ParsableCommand {
         subcommands: [
             Import.self,
             Inspect.self,
+            BenchCommand.self,
+            Train.self,
+            Evaluate.self,
         ])
 
     public init() {}
