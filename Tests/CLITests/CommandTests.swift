@@ -111,6 +111,22 @@ import Testing
         #expect(second.error.split(separator: "\n").count == 1 && second.error.contains("not an HDF5 file"))
     }
 
+    @Test func truncatedHDF5PrintsOneLineWithoutHDF5Diagnostics() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = directory.appendingPathComponent("whole.h5").path
+        let imported = try prunebench(["import", "idx", "--compression", "0", "-o", whole] + (try idxArguments(directory)))
+        #expect(imported.status == 0, "stderr: \(imported.error)")
+        let truncated = directory.appendingPathComponent("truncated.h5")
+        try Data(contentsOf: URL(fileURLWithPath: whole)).prefix(3000).write(to: truncated)
+        let result = try prunebench("inspect", truncated.path)
+        #expect(result.status != 0)
+        #expect(result.error.hasPrefix("Error: \(truncated.path): /: cannot open file: "))
+        #expect(result.error.contains("truncated file"))
+        #expect(!result.error.contains("HDF5-DIAG"))
+        #expect(result.error.split(separator: "\n").count == 1, "stderr: \(result.error)")
+    }
+
     @Test func inspectReportsWhyAFileIsInvalid() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
