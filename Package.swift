@@ -16,6 +16,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
@@ -26,6 +29,15 @@ let package = Package(
         .target(name: "NN", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
         .target(
+            name: "Bench",
+            dependencies: [
+                "NN", "Data",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: vectorISA),
+        .target(
             name: "PruneBenchCLI",
             dependencies: [
                 "HDF5", "NN", "Data",
@@ -35,5 +47,6 @@ let package = Package(
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"], swiftSettings: vectorISA),
     ]
 )
