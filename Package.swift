@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: vectorISA),
         .target(name: "NN", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
+        .target(name: "Training", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
         .target(
             name: "Bench",
             dependencies: [
@@ -41,11 +42,13 @@ let package = Package(
             name: "PruneBenchCLI",
             dependencies: [
                 "HDF5", "NN", "Data",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
         .testTarget(name: "BenchTests", dependencies: ["Bench"], swiftSettings: vectorISA),
     ]
