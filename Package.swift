@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "NN", "Data",
+                "NN", "Data", "Training",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
