@@ -98,17 +98,3 @@ package func reducePartials(_ partials: UnsafePointer<Float>, chunks: Int, strid
         target[i] += sum
     }
 }
-
-/// The sum of `count` contiguous floats, in 16 interleaved lanes (vectorised, fixed order).
-@inline(__always)
-package func sumOf(_ p: UnsafePointer<Float>, count: Int) -> Float {
-    var acc = SIMD16<Float>()
-    var i = 0
-    while i + 16 <= count {
-        acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-        i += 16
-    }
-    var tail: Float = 0
-    while i < count { tail += p[i]; i += 1 }
-    return acc.sum() + tail
-}
