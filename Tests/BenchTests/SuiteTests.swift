@@ -119,3 +119,30 @@ import Training
         #expect(Suite.label(method: "m", configuration: .object(["b": .number(2), "a": .string("x")])) == "m(a=x,b=2)")
     }
 }
+
+/// The committed suites parse and mean what their comments say.
+@Suite struct CommittedSuiteTests {
+    static func load(_ name: String) throws -> Bench.Suite {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try Bench.Suite.load(path: root.appendingPathComponent("suites/\(name).yaml").path)
+    }
+
+    @Test func defaultSuite() throws {
+        let suite = try CommittedSuiteTests.load("default")
+        #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods == nil)
+        #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1, 2])
+        #expect(suite.budget == TrainingBudget(epochs: 2))
+        let recipe = TrainingRecipe(epochs: 10, batchSize: 128, optimizer: .sgd(lr: 0.1, momentum: 0.9), schedule: .cosine())
+        #expect(suite.models.map(\.name) == ["mlp", "lenet5"])
+        #expect(suite.models.allSatisfy {
+            if case .train(_, let given) = $0.origin { return given == recipe } else { return false }
+        })
+    }
+
+    @Test func smokeSuiteHasTheSameShape() throws {
+        let suite = try CommittedSuiteTests.load("smoke")
+        #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])
+        #expect(suite.compressions.count == 2 && suite.seeds == [0] && suite.budget == TrainingBudget(steps: 60))
+    }
+}
