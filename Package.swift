@@ -51,5 +51,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
         .testTarget(name: "BenchTests", dependencies: ["Bench"], swiftSettings: vectorISA),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
     ]
 )

@@ -6,7 +6,10 @@ public struct PruneBench: ParsableCommand {
         commandName: "prunebench",
         abstract: "Benchmark neural-network pruning methods under fixed seeds and equal budgets.",
         version: "0.1.0",
-        subcommands: [])
+        subcommands: [
+            Import.self,
+            Inspect.self,
+        ])
 
     public init() {}
 }
