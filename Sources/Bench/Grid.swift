@@ -58,7 +58,7 @@ public struct GridRunner {
     /// Runs the missing runs of `runs` in order through `execute`, reporting to `progress`.
     @discardableResult
     public func run(_ runs: [PlannedRun], progress: ProgressDisplay? = nil,
-                    execute: (PlannedRun, _ phase: (String) -> Void) throws -> RunOutcome) throws -> GridSummary {
+                    execute: (PlannedRun, _ phase: @escaping (String) -> Void) throws -> RunOutcome) throws -> GridSummary {
         var seen = Set<String>()
         let unique = runs.filter { seen.insert($0.digest).inserted }
         var summary = GridSummary(total: unique.count)
@@ -79,7 +79,7 @@ public struct GridRunner {
     }
 
     private func perform(_ run: PlannedRun,
-                         execute: (PlannedRun, (String) -> Void) throws -> RunOutcome,
+                         execute: (PlannedRun, @escaping (String) -> Void) throws -> RunOutcome,
                          progress: ProgressDisplay?) -> RunRecord {
         let started = Date()
         var outcome: RunOutcome?
