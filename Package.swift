@@ -52,5 +52,6 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
         .testTarget(name: "BenchTests", dependencies: ["Bench"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+        .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
     ]
 )

@@ -9,6 +9,7 @@ public struct PruneBench: ParsableCommand {
         subcommands: [
             Import.self,
             Inspect.self,
+            BenchCommand.self,
         ])
 
     public init() {}

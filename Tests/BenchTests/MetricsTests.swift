@@ -77,3 +77,17 @@ import Testing
         #expect(meter.steps == 2)
     }
 }
+
+/// MACs of the zoo's LeNet-5 on 28×28 inputs, by hand:
+/// conv1 1→6 5×5 pad 2 → 28×28: 28·28·6·1·25 = 117600; pool → 14×14;
+/// conv2 6→16 5×5 → 10×10: 10·10·16·6·25 = 240000; pool → 5×5; fc 400·120 = 48000, 120·84 = 10080, 84·10 = 840.
+@Suite struct ZooMACTests {
+    @Test func lenet5MACs() throws {
+        var random = SeededGenerator(seed: 5)
+        let model = try Model(Architecture(name: "lenet5", classes: 10, inputChannels: 1, inputSize: [28, 28]), random: &random)
+        let counts = MACCounter.count(model.root, inputShape: model.exampleShape)
+        #expect(counts.layers.map(\.kind) == ["conv2d", "conv2d", "linear", "linear", "linear"])
+        #expect(counts.layers.map(\.dense) == [117_600, 240_000, 48_000, 10_080, 840])
+        #expect(counts.dense == 416_520)
+    }
+}
