@@ -33,6 +33,7 @@ let package = Package(
             name: "Bench",
             dependencies: [
                 "NN", "Data", "Training",
+                "Pruning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
@@ -43,15 +44,20 @@ let package = Package(
             dependencies: [
                 "HDF5", "NN", "Data",
                 "Training",
+                "Pruning",
+                "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorISA),
+        .target(name: "Pruning", dependencies: ["NN", "Data", "Training"], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"], swiftSettings: vectorISA),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+        .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
     ]
 )

@@ -31,7 +31,8 @@ public final class File {
         let isHDF5 = try Library.status("open file", site) { H5Fis_hdf5(path) }
         if isHDF5 == 0 { throw site.error("open file", "not an HDF5 file (no HDF5 signature found)") }
         let flags = mode == .readOnly ? pb_H5F_ACC_RDONLY() : pb_H5F_ACC_RDWR()
-        let id = try Library.id("open file", site) { H5Fopen(path, flags, hid_t(H5P_DEFAULT)) }
+        let fapl = try accessList(site)
+        let id = try Library.id("open file", site) { H5Fopen(path, flags, fapl.id) }
         return try File(path: path, handle: Handle(id, .file))
     }
 
@@ -43,8 +44,18 @@ public final class File {
         let order = UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)
         try Library.status("create file", site) { H5Pset_link_creation_order(fcpl.id, order) }
         let flags = overwrite ? pb_H5F_ACC_TRUNC() : pb_H5F_ACC_EXCL()
-        let id = try Library.id("create file", site) { H5Fcreate(path, flags, fcpl.id, hid_t(H5P_DEFAULT)) }
+        let fapl = try accessList(site)
+        let id = try Library.id("create file", site) { H5Fcreate(path, flags, fcpl.id, fapl.id) }
         return try File(path: path, handle: Handle(id, .file))
+    }
+
+    /// File access properties: HDF5's advisory file locks off. PruneBench never writes a file in place
+    /// while others read it (writes go to a temporary file that is renamed), and HDF5 opens files without
+    /// close-on-exec, so a lock inherited by any child process spawned meanwhile made reopening fail.
+    private static func accessList(_ site: Site) throws -> Handle {
+        let fapl = Handle(try Library.id("open file", site) { H5Pcreate(pb_H5P_FILE_ACCESS()) }, .propertyList)
+        try Library.status("open file", site) { H5Pset_file_locking(fapl.id, false, true) }
+        return fapl
     }
 
     /// Writes everything buffered to disk.

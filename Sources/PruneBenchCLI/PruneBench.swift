@@ -7,9 +7,11 @@ public struct PruneBench: ParsableCommand {
         abstract: "Benchmark neural-network pruning methods under fixed seeds and equal budgets.",
         version: "0.1.0",
         subcommands: [
+            BenchCommand.self,
             Import.self,
             Inspect.self,
-            BenchCommand.self,
+            MethodsCommand.self,
+            Run.self,
         ])
 
     public init() {}

@@ -31,13 +31,8 @@ public func evaluate(model: any Network, split: ImageSplit, normalization: Norma
         let batch = loader.batch(epoch: 0, index: index)
         let context = ForwardContext(mode: .inference, threads: max(1, threads))
         let logits = model.forward(batch.inputs, context: context)
-        guard logits.shape.count == 2, logits.shape[0] == batch.count else {
-            throw TrainingError("evaluate: the model returned logits \(logits.shape) for a batch of \(batch.count)")
-        }
+        try checkLabels(batch.labels, logits: logits)
         let classes = logits.shape[1]
-        if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= classes }) {
-            throw TrainingError("evaluate: label \(bad) outside the model's \(classes) classes")
-        }
         lossSum += Double(crossEntropy(logits: logits, labels: batch.labels).loss) * Double(batch.count)
         correct1 += accuracy(logits: logits, labels: batch.labels, topK: 1)
         correct5 += accuracy(logits: logits, labels: batch.labels, topK: min(5, classes))

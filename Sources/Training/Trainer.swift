@@ -27,6 +27,8 @@ public final class Trainer {
     private var dropout: SeededGenerator
     private let loss: SoftmaxCrossEntropy
     private var tally = EpochTally()
+    /// Every parameter of the network (gradients are zeroed for all, updated for the optimizer's).
+    private let allParameters: [Parameter]
 
     /// A trainer for `network` on `train` (normalised by `normalization`). `parameters` restricts
     /// the optimizer (default: all of the network's); `random` overrides `recipe.seed` as the root.
@@ -44,6 +46,7 @@ public final class Trainer {
         optimizer = try makeOptimizer(recipe.optimizer, parameters: parameters ?? network.parameters)
         schedule = try Schedule(recipe.schedule, baseLR: recipe.optimizer.learningRate,
                                 totalSteps: totalSteps, stepsPerEpoch: loader.batchesPerEpoch)
+        allParameters = network.parameters.map(\.parameter)
         dropout = root.derived("dropout")
         loss = SoftmaxCrossEntropy(labelSmoothing: recipe.labelSmoothing)
     }
@@ -74,7 +77,7 @@ public final class Trainer {
         let wall = seconds(ContinuousClock.now - start)
         return TrainingSummary(
             steps: taken, epochs: Double(step) / Double(loader.batchesPerEpoch),
-            finalTrainLoss: tally.meanLoss, lastStepLoss: Double(last?.loss ?? .nan),
+            finalTrainLoss: tally.examples > 0 ? tally.meanLoss : nil, lastStepLoss: last.map { Double($0.loss) },
             wallSeconds: wall, imagesPerSecond: wall > 0 ? Double(images) / wall : 0, stoppedEarly: stopped)
     }
 
@@ -84,41 +87,23 @@ public final class Trainer {
         let (epoch, index) = (self.epoch, step % loader.batchesPerEpoch)
         if index == 0 || tally.epoch != epoch { tally = EpochTally(epoch: epoch) }
         let batch = loader.batch(epoch: epoch, index: index)
-        for (_, p) in optimizer.parameters { p.zeroGradient() }
-        let context = ForwardContext(mode: .training, random: dropout, observer: hooks.forwardObserver,
-                                     threads: threads)
-        let logits = network.forward(batch.inputs, context: context)
-        dropout = context.random
-        try checkLabels(batch.labels, logits: logits)
-        let (value, gradient) = loss(logits: logits, labels: batch.labels)
-        guard value.isFinite else {
-            throw TrainingError("training diverged: loss \(value) at step \(step) (epoch \(epoch), batch \(index))")
+        for p in allParameters { p.zeroGradient() }
+        let pass = try accumulateGradients(network: network, batch: batch, loss: loss, random: &dropout,
+                                           observer: hooks.forwardObserver, threads: threads)
+        guard pass.loss.isFinite else {
+            throw TrainingError("training diverged: loss \(pass.loss) at step \(step) (epoch \(epoch), batch \(index))")
         }
-        tally.add(loss: value, examples: batch.count, correct: accuracy(logits: logits, labels: batch.labels))
-        _ = network.backward(gradient)
+        tally.add(loss: pass.loss, examples: batch.count, correct: pass.correct)
         let lr = schedule.learningRate(atStep: step)
-        let info = StepInfo(step: step, epoch: epoch, batch: index, loss: value, learningRate: lr,
+        let info = StepInfo(step: step, epoch: epoch, batch: index, loss: pass.loss, learningRate: lr,
                             batchSize: batch.count)
         hooks.afterBackward?(info)
         optimizer.step(lr: lr)
         step += 1
         hooks.afterStep?(info)
-        progress?.update(step: step, epoch: epoch, loss: value, batchSize: batch.count)
+        progress?.update(step: step, epoch: epoch, loss: pass.loss, batchSize: batch.count)
         if index == loader.batchesPerEpoch - 1 { hooks.afterEpoch?(tally.summary(learningRate: lr)) }
         return info
-    }
-}
-
-extension Trainer {
-    /// Throws unless the logits are `[batch, classes]` and every label is a class index.
-    func checkLabels(_ labels: [Int32], logits: Tensor) throws {
-        guard logits.shape.count == 2, logits.shape[0] == labels.count else {
-            throw TrainingError("training: the network returned logits \(logits.shape) for a batch of \(labels.count)")
-        }
-        let classes = logits.shape[1]
-        if let bad = labels.first(where: { $0 < 0 || Int($0) >= classes }) {
-            throw TrainingError("training: label \(bad) outside the network's \(classes) classes")
-        }
     }
 }
 

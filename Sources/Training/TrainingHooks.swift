@@ -66,10 +66,10 @@ public struct TrainingSummary: Codable, Hashable, Sendable {
     public var steps: Int
     /// Epochs completed by the end of this call (counted from the start of the run, fractional).
     public var epochs: Double
-    /// Mean training loss over the run's last (possibly partial) epoch.
-    public var finalTrainLoss: Double
-    /// The last step's batch loss.
-    public var lastStepLoss: Double
+    /// Mean training loss over the run's last (possibly partial) epoch; nil before any step.
+    public var finalTrainLoss: Double?
+    /// The last step's batch loss; nil when this call took no step.
+    public var lastStepLoss: Double?
     /// Wall-clock seconds of this call.
     public var wallSeconds: Double
     /// Training images per second over this call.

@@ -1,0 +1,5 @@
+import NN
+import Training
+
+/// A `Model` is what the `Trainer` and `evaluate` train and measure.
+extension Model: Network {}
