@@ -13,6 +13,7 @@ public struct PruneBench: ParsableCommand {
             Train.self,
             Evaluate.self,
             MethodsCommand.self,
+            Run.self,
         ])
 
     public init() {}
