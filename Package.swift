@@ -16,6 +16,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
@@ -23,19 +26,39 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: vectorISA),
-        .target(name: "NN", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "NN", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
+        .target(name: "Training", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
+        .target(
+            name: "Bench",
+            dependencies: [
+                "NN", "Data", "Training",
+                "Pruning",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: vectorISA),
         .target(
             name: "PruneBenchCLI",
             dependencies: [
                 "HDF5", "NN", "Data",
+                "Training",
+                "Pruning",
+                "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorISA),
+        .target(name: "Pruning", dependencies: ["NN", "Data", "Training"], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+        .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
     ]

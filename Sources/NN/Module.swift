@@ -61,13 +61,19 @@ public final class ForwardContext {
     public var random: SeededGenerator
     /// Called after every child of a container finishes its forward pass.
     public var observer: ((ForwardEvent) -> Void)?
+    /// How many cores the kernels may use for this pass (and the backward pass that follows it).
+    ///
+    /// Results are bit-identical for a given thread count; the default is one thread.
+    public var threads: Int
     private var pathComponents: [String] = []
 
     public init(mode: ForwardMode, random: SeededGenerator = SeededGenerator(seed: 0),
-                observer: ((ForwardEvent) -> Void)? = nil) {
+                observer: ((ForwardEvent) -> Void)? = nil, threads: Int = 1) {
+        precondition(threads >= 1, "ForwardContext needs at least one thread, got \(threads)")
         self.mode = mode
         self.random = random
         self.observer = observer
+        self.threads = threads
     }
 
     /// The dotted path of the module currently running.

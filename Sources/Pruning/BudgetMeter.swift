@@ -1,0 +1,34 @@
+/// Counts the optimizer steps a run spends after the dense checkpoint against its fixed budget.
+///
+/// Every run gets the same budget; a method that trains in cycles divides it. `charge` is
+/// called before training starts, so a method that would overspend fails before it trains.
+public final class BudgetMeter {
+    /// The run's training budget in optimizer steps.
+    public let total: Int
+    /// Steps charged so far.
+    public private(set) var used: Int = 0
+
+    /// A meter for a budget of `total` optimizer steps (≥ 0).
+    public init(total: Int) {
+        precondition(total >= 0, "negative budget \(total)")
+        self.total = total
+    }
+
+    /// Steps not yet spent.
+    public var remaining: Int { total - used }
+
+    /// Records `steps` optimizer steps, or throws `budgetExceeded` without recording anything.
+    public func charge(_ steps: Int) throws {
+        precondition(steps >= 0, "negative step count \(steps)")
+        guard steps <= remaining else {
+            throw PruningError.budgetExceeded(requested: steps, remaining: remaining, total: total)
+        }
+        used += steps
+    }
+
+    /// Gives back steps charged but not taken (a training call stopped early by a hook).
+    func refund(_ steps: Int) {
+        precondition(steps >= 0 && steps <= used, "refund of \(steps) with \(used) used")
+        used -= steps
+    }
+}

@@ -1,0 +1,59 @@
+/// The kind of pruning method, after issue 4's taxonomy; decides nothing by itself, documents the shape.
+public enum MethodCategory: String, Codable, Sendable, CaseIterable {
+    /// Prune a trained model once, then fine-tune (ShrinkBench baselines, L1-filter one-shot).
+    case oneShot = "one-shot"
+    /// Prune–retrain cycles, optionally rewinding weights or the LR schedule (IMP, lottery tickets, SLR).
+    case iterative
+    /// Choose the mask at initialisation, then train the masked network (SNIP, GraSP, SynFlow).
+    case atInitialisation = "at-initialisation"
+    /// The mask changes during training (SET, RigL, GaP, network slimming's sparsity training).
+    case dynamicSparse = "dynamic-sparse"
+    /// Removes whole neurons or filters (L1-filter, DropNet, network slimming, early-bird).
+    case structured
+    /// Replaces weights by low-rank factors (LRPET).
+    case lowRank = "low-rank"
+    /// Wraps another registered method (SILO, AP, ToST, Scratch-E/B).
+    case modifier
+    /// A reference run that does not prune (the dense control).
+    case control
+}
+
+/// Where a method's model starts: the run's dense checkpoint or a fresh initialisation.
+public enum StartingPoint: String, Codable, Sendable {
+    /// The trained dense checkpoint the run names.
+    case trained
+    /// The checkpoint's architecture re-initialised from the run's seed (stream `"init"`).
+    case initialisation
+}
+
+/// Which parameters a method may mask, beyond the weights of every Conv2d and Linear layer but the classifier.
+public struct PrunableScope: Codable, Sendable, Equatable, Hashable {
+    /// Also mask the biases of those layers (ShrinkBench does; most methods do not).
+    public var biases: Bool
+    /// Also include the classifier layer (the model's `classifierPath`).
+    public var classifier: Bool
+    /// Also mask batch-norm weights and biases (channel pruning: network slimming, L1-filter).
+    public var batchNorm: Bool
+
+    /// A scope; all extensions are off by default.
+    public init(biases: Bool = false, classifier: Bool = false, batchNorm: Bool = false) {
+        self.biases = biases
+        self.classifier = classifier
+        self.batchNorm = batchNorm
+    }
+
+    /// Weights of every Conv2d and Linear layer except the classifier.
+    public static let weights = PrunableScope()
+}
+
+/// How closely a method's masks meet the requested compression, checked by the conformance test.
+public enum TargetTolerance: Sendable, Equatable {
+    /// Kept prunable entries within `n` of f × prunable.
+    case entries(Int)
+    /// Kept entries within `n` per masked tensor of f × prunable (layerwise thresholds).
+    case entriesPerTensor(Int)
+    /// Bernoulli masks: kept entries within `k` binomial standard deviations of f × prunable.
+    case binomial(standardDeviations: Double)
+    /// The method does not aim at the compression target (the dense control).
+    case notApplicable
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// One registered method: its identity, card, and a factory from configuration JSON.
+public struct MethodEntry: Sendable {
+    public let name: String
+    public let category: MethodCategory
+    public let card: String
+    public let summary: String
+    public let startingPoint: StartingPoint
+    public let targetTolerance: TargetTolerance
+    private let build: @Sendable (Data?) throws -> any PruningMethod
+    private let defaults: @Sendable () throws -> Data
+    private let normalize: @Sendable (Data?) throws -> Data
+
+    /// The entry of `method`.
+    public init<M: PruningMethod>(_ method: M.Type) {
+        name = M.name
+        category = M.category
+        card = M.card
+        summary = M.summary
+        startingPoint = M.startingPoint
+        targetTolerance = M.targetTolerance
+        build = { json in M(configuration: try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)) }
+        defaults = { try ConfigurationJSON.encode(M.Configuration()) }
+        normalize = { json in
+            let configuration = try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)
+            return try ConfigurationJSON.withoutDefaults(configuration, method: M.name)
+        }
+    }
+
+    /// The method configured by `configuration` (a JSON object; missing fields take the card's
+    /// defaults; `nil` means all defaults). Unknown fields and bad values throw, naming the method.
+    public func method(configuration: Data? = nil) throws -> any PruningMethod {
+        try build(configuration)
+    }
+
+    /// The default configuration as JSON (sorted keys).
+    public func defaultConfiguration() throws -> Data { try defaults() }
+
+    /// The configuration in canonical form: sorted keys, fields equal to their default omitted
+    /// (`{}` for the defaults), so adding a defaulted field never changes a run's digest.
+    public func canonicalConfiguration(_ configuration: Data?) throws -> Data { try normalize(configuration) }
+}
+
+/// Configuration JSON handling shared by all methods: overlay on defaults, reject unknown fields.
+enum ConfigurationJSON {
+    /// Encodes with sorted keys.
+    static func encode<C: Encodable>(_ value: C) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// Decodes `json` laid over the defaults of `C`; throws `badConfiguration` for a non-object,
+    /// an unknown field, or a value of the wrong type.
+    static func decode<C: MethodConfiguration>(_ type: C.Type, _ json: Data?, method: String) throws -> C {
+        guard let json, !json.isEmpty else { return C() }
+        let given = try object(json, method: method)
+        var merged = try object(encode(C()), method: method)
+        for (key, value) in given { merged[key] = value }
+        let configuration: C
+        do {
+            let data = try JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys])
+            configuration = try JSONDecoder().decode(C.self, from: data)
+        } catch let error as DecodingError {
+            throw PruningError.badConfiguration(method: method, reason: describe(error))
+        }
+        let known = try object(encode(configuration), method: method)
+        if let unknown = given.keys.sorted().first(where: { known[$0] == nil && !(given[$0] is NSNull) }) {
+            throw PruningError.badConfiguration(
+                method: method,
+                reason: "unknown field '\(unknown)'; fields: " + known.keys.sorted().joined(separator: ", "))
+        }
+        return configuration
+    }
+
+    /// The fields of `configuration` that differ from the defaults, as sorted-key JSON.
+    static func withoutDefaults<C: MethodConfiguration>(_ configuration: C, method: String) throws -> Data {
+        let full = try object(encode(configuration), method: method)
+        let defaults = try object(encode(C()), method: method)
+        let changed = try full.filter { key, value in
+            guard let base = defaults[key] else { return true }
+            return try fragment(value) != fragment(base)
+        }
+        return try JSONSerialization.data(withJSONObject: changed, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// One JSON value as canonical text, for comparing values.
+    static func fragment(_ value: Any) throws -> Data {
+        try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+    }
+
+    /// Parses a JSON object.
+    static func object(_ json: Data, method: String) throws -> [String: Any] {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: json) } catch {
+            throw PruningError.badConfiguration(method: method, reason: "not valid JSON: \(error.localizedDescription)")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw PruningError.badConfiguration(method: method, reason: "expected a JSON object")
+        }
+        return object
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            return "field '\(path(context))': expected \(type)"
+        case let .keyNotFound(key, context):
+            return "missing field '\(path(context).isEmpty ? key.stringValue : path(context) + "." + key.stringValue)'"
+        case let .dataCorrupted(context):
+            return "field '\(path(context))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map(\.stringValue).joined(separator: ".")
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Every pruning method PruneBench can run, each listed once (one line per method).
+public enum MethodRegistry {
+    /// The registered methods, in listing order.
+    public static let all: [MethodEntry] = [
+        MethodEntry(DenseControl.self),
+        MethodEntry(RandomPruning.self),
+        MethodEntry(GlobalMagnitude.self),
+        MethodEntry(LayerMagnitude.self),
+        MethodEntry(GlobalGradient.self),
+        MethodEntry(LayerGradient.self),
+        MethodEntry(GlobalActivation.self),
+        MethodEntry(LayerActivation.self),
+    ]
+
+    /// The entry registered as `name`, or `unknownMethod` listing the registered names.
+    public static func entry(named name: String) throws -> MethodEntry {
+        guard let entry = all.first(where: { $0.name == name }) else {
+            throw PruningError.unknownMethod(name: name, known: all.map(\.name))
+        }
+        return entry
+    }
+
+    /// The method `name` configured by `configuration` JSON (missing fields take the defaults).
+    public static func method(named name: String, configuration: Data? = nil) throws -> any PruningMethod {
+        try entry(named: name).method(configuration: configuration)
+    }
+}

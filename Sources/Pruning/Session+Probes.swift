@@ -1,0 +1,57 @@
+import Data
+import NN
+
+/// One-batch probes for scoring: the seeded scoring batch, parameter gradients, layer inputs.
+extension Session {
+    /// The first batch of a seeded shuffle of the training split (stream `purpose`, default `"scoring"`),
+    /// normalised, without augmentation; `size` is capped at the split's size.
+    public func scoringBatch(size: Int = 128, purpose: String = "scoring") throws -> Batch {
+        let loader = try BatchLoader(split: data.training, normalization: data.normalization,
+                                     batchSize: min(size, data.training.count), shuffle: true,
+                                     random: random(purpose))
+        return loader.batch(epoch: 0, index: 0)
+    }
+
+    /// dL/dθ of every prunable parameter for the mean cross-entropy on `batch`, computed in training
+    /// mode (dropout from stream `"scoring-dropout"`). Afterwards gradients are zero again and batch-norm
+    /// running statistics are restored, so the probe leaves the model as it found it.
+    public func gradients(on batch: Batch) -> [String: Tensor] {
+        let savedBuffers = model.buffers.map { (live: $0.tensor, saved: $0.tensor.copy()) }
+        model.zeroGradients()
+        let context = ForwardContext(mode: .training, random: random("scoring-dropout"), threads: threads)
+        let logits = model.forward(batch.inputs, context: context)
+        let loss = SoftmaxCrossEntropy()(logits: logits, labels: batch.labels)
+        model.backward(loss.gradient)
+        var gradients: [String: Tensor] = [:]
+        for entry in prunable { gradients[entry.name] = entry.parameter.gradient.copy() }
+        model.zeroGradients()
+        for buffer in savedBuffers { buffer.live.assign(from: buffer.saved) }
+        return gradients
+    }
+
+    /// The input of every prunable layer on `batch` in inference mode (no dropout, running statistics),
+    /// by module path (copies).
+    public func layerInputs(on batch: Batch) -> [String: Tensor] {
+        let recorder = InputRecorder(prunable)
+        let context = ForwardContext(mode: .inference, observer: { recorder.record($0) }, threads: threads)
+        _ = model.forward(batch.inputs, context: context)
+        return recorder.inputs
+    }
+}
+
+/// Copies the inputs of chosen modules out of a forward pass.
+private final class InputRecorder {
+    private let paths: [ObjectIdentifier: String]
+    private(set) var inputs: [String: Tensor] = [:]
+
+    init(_ prunable: [PrunableParameter]) {
+        var paths: [ObjectIdentifier: String] = [:]
+        for entry in prunable { paths[ObjectIdentifier(entry.module)] = entry.modulePath }
+        self.paths = paths
+    }
+
+    func record(_ event: ForwardEvent) {
+        guard let path = paths[ObjectIdentifier(event.module)] else { return }
+        inputs[path] = event.input.copy()
+    }
+}

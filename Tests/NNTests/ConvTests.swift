@@ -1,0 +1,72 @@
+import Testing
+@testable import NN
+
+@Suite struct ConvTests {
+    /// (batch, inC, H, W, outC, k, stride, padding, groups): odd sizes, 1×k-like skinny inputs,
+    /// groups > 1 (incl. depthwise), stride 2, padding, pointwise, kernel larger than the unpadded input.
+    static let shapes: [[Int]] = [
+        [2, 3, 7, 5, 4, 3, 1, 1, 1], [3, 4, 9, 9, 6, 3, 2, 1, 2], [1, 1, 1, 13, 2, 1, 1, 0, 1],
+        [2, 2, 1, 11, 3, 3, 1, 1, 1], [2, 6, 8, 8, 6, 3, 1, 1, 6], [5, 1, 28, 28, 6, 5, 1, 2, 1],
+        [3, 8, 6, 6, 16, 1, 1, 0, 1], [2, 8, 7, 7, 4, 1, 2, 0, 2], [2, 3, 2, 2, 5, 3, 1, 1, 1],
+        [1, 4, 10, 7, 8, 5, 3, 2, 4], [9, 16, 14, 14, 32, 3, 2, 1, 1],
+    ]
+
+    /// The fast convolution (im2col + GEMM) matches the direct Double-sum reference, for 1 and 2 threads.
+    @Test(arguments: shapes)
+    func fastMatchesNaive(_ s: [Int]) {
+        var random = SeededGenerator(seed: UInt64(s.reduce(0) { $0 * 31 + $1 }))
+        let conv = Conv2d(inChannels: s[1], outChannels: s[4], kernelSize: s[5], stride: s[6], padding: s[7],
+                          groups: s[8], random: &random)
+        let x = randomTensor([s[0], s[1], s[2], s[3]], &random)
+        let reference = naiveConv2d(input: x, weight: conv.weight.value, bias: conv.bias?.value,
+                                    stride: s[6], padding: s[7], groups: s[8])
+        let one = conv.forward(x, context: ForwardContext(mode: .inference, threads: 1))
+        let two = conv.forward(x, context: ForwardContext(mode: .inference, threads: 2))
+        #expect(one.shape == reference.shape)
+        // Float sums of at most 400 terms vs Double: relative 1e-4 with an absolute floor of 1e-3.
+        #expect(maxRelativeDifference(one, reference) < 1e-4, "\(s)")
+        #expect(one.isBitwiseEqual(to: two), "thread count changed the result for \(s)")
+    }
+
+    /// Conv backward vs central differences (relative tolerance 1e-2; Float forward, h = 1e-2).
+    @Test(arguments: [[2, 3, 5, 6, 4, 3, 1, 1, 1], [2, 4, 7, 7, 4, 3, 2, 1, 2], [3, 4, 4, 4, 6, 1, 1, 0, 2],
+                      [1, 2, 6, 5, 3, 2, 2, 0, 1], [2, 2, 1, 7, 2, 3, 1, 1, 1], [1, 2, 3, 20, 9, 3, 1, 1, 1],
+                      [2, 3, 4, 4, 2, 5, 1, 2, 1]])
+    func gradients(_ s: [Int]) {
+        var random = SeededGenerator(seed: 11)
+        let conv = Conv2d(inChannels: s[1], outChannels: s[4], kernelSize: s[5], stride: s[6], padding: s[7],
+                          groups: s[8], random: &random)
+        GradientCheck(samples: 30).check(conv, input: randomTensor([s[0], s[1], s[2], s[3]], &random))
+    }
+
+    /// Backward results are bit-identical for 1 and 2 threads (fixed reduction chunks).
+    @Test func backwardIndependentOfThreads() {
+        var random = SeededGenerator(seed: 12)
+        let conv = Conv2d(inChannels: 4, outChannels: 8, kernelSize: 3, padding: 1, random: &random)
+        let x = randomTensor([13, 4, 9, 9], &random)
+        let dy = randomTensor([13, 8, 9, 9], &random)
+        var results: [(Tensor, Tensor, Tensor)] = []
+        for threads in [1, 2, 3] {
+            conv.weight.zeroGradient()
+            conv.bias?.zeroGradient()
+            _ = conv.forward(x, context: ForwardContext(mode: .training, threads: threads))
+            let dx = conv.backward(dy)
+            results.append((dx, conv.weight.gradient.copy(), conv.bias?.gradient.copy() ?? dx))
+        }
+        for r in results.dropFirst() {
+            #expect(r.0.isBitwiseEqual(to: results[0].0) && r.1.isBitwiseEqual(to: results[0].1)
+                    && r.2.isBitwiseEqual(to: results[0].2))
+        }
+    }
+
+    /// Parameter names, shapes and PyTorch's init bound 1/sqrt(in/groups·k²).
+    @Test func parametersAndInit() {
+        var random = SeededGenerator(seed: 13)
+        let conv = Conv2d(inChannels: 8, outChannels: 4, kernelSize: 3, groups: 2, bias: true, random: &random)
+        #expect(conv.localParameters.map(\.name) == ["weight", "bias"])
+        #expect(conv.weight.value.shape == [4, 4, 3, 3])
+        let bound: Float = 1 / 6
+        #expect(conv.weight.value.values.allSatisfy { abs($0) <= bound })
+        #expect(conv.weight.value.values.contains { abs($0) > 0.9 * bound })
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import NN
+import Testing
+import Pruning
+import Training
+
+/// The conformance check every registered method must pass, on `Fixtures`' tiny network and data
+/// (the session is given a training and a validation split only: no test split exists to touch).
+@Suite struct ConformanceTests {
+    @Test(arguments: MethodRegistry.all.map(\.name))
+    func registeredMethodConforms(name: String) throws {
+        let entry = try MethodRegistry.entry(named: name)
+        let session = try Fixtures.session(entry.method())
+        let classifier = session.model.classifierPath
+        let classifierBefore = classifierState(session)
+        var masksBeforeFineTuning: [String: Tensor] = [:]
+        var stepsBeforeFineTuning = -1
+        var classifierUntouched = false
+        // Checked at every fine-tuning step, before the optimizer update (the forward pass just used these weights).
+        var stepsWithLivePrunedWeights = 0, checkedSteps = 0
+        let everyStep = TrainingHooks(afterBackward: { _ in
+            checkedSteps += 1
+            if !prunedEntriesAreZero(session) { stepsWithLivePrunedWeights += 1 }
+        })
+        try session.execute(fineTuningHooks: everyStep) { pruned in
+            stepsBeforeFineTuning = pruned.budget.used
+            // A method that trained nothing yet must have left the classifier bit-identical.
+            classifierUntouched = pruned.budget.used > 0
+                || zip(classifierBefore, classifierState(pruned)).allSatisfy { $0.isBitwiseEqual(to: $1) }
+            for (name, mask) in pruned.masks { masksBeforeFineTuning[name] = mask.copy() }
+            #expect(prunedEntriesAreZero(pruned), "pruned weights not zero after \(name) returned")
+        }
+
+        // Masks exist exactly for the prunable parameters; the classifier is not among them.
+        let masked = session.model.parameters.filter { $0.parameter.mask != nil }.map(\.name)
+        #expect(masked == (entry.category == .control ? [] : session.prunable.map(\.name)))
+        #expect(!session.prunable.contains { $0.modulePath == classifier })
+        #expect(masked.allSatisfy { !$0.hasPrefix(classifier + ".") })
+        #expect(classifierBefore.count == 2)
+        #expect(classifierUntouched, "\(name) changed the classifier")
+
+        try expectTargetMet(entry, session)
+
+        // Masks fixed and pruned weights exactly zero through fine-tuning (SGD, Nesterov momentum, weight decay).
+        for (name, mask) in session.masks {
+            #expect(masksBeforeFineTuning[name].map { $0.isBitwiseEqual(to: mask) } == true, "\(name) mask changed")
+        }
+        #expect(prunedEntriesAreZero(session), "a pruned weight of \(name) moved during fine-tuning")
+        #expect(checkedSteps == session.budget.total - stepsBeforeFineTuning)
+        #expect(stepsWithLivePrunedWeights == 0)
+
+        // The budget was respected, and fine-tuning spent exactly what was left.
+        #expect(stepsBeforeFineTuning >= 0 && stepsBeforeFineTuning <= session.budget.total)
+        #expect(session.budget.used == session.budget.total)
+
+        // The same seed gives bit-identical masks and weights.
+        let again = try Fixtures.session(entry.method())
+        try again.execute()
+        #expect(sameState(session, again), "\(name) is not deterministic for a fixed seed")
+    }
+
+    /// Classifier parameter copies before the method runs.
+    private func classifierState(_ session: Session) -> [Tensor] {
+        session.model.parameters.filter { $0.name.hasPrefix(session.model.classifierPath + ".") }
+            .map { $0.parameter.value.copy() }
+    }
+
+    private func prunedEntriesAreZero(_ session: Session) -> Bool {
+        session.masks.allSatisfy { name, mask in
+            guard let parameter = session.model.parameters.first(where: { $0.name == name })?.parameter else { return false }
+            return (0..<mask.count).allSatisfy { mask[flat: $0] != 0 || parameter.value[flat: $0] == 0 }
+        }
+    }
+
+    private func expectTargetMet(_ entry: MethodEntry, _ session: Session) throws {
+        let prunable = Double(session.prunableCount)
+        let kept = Double(session.keptCount)
+        switch entry.targetTolerance {
+        case .notApplicable:
+            #expect(kept == prunable)
+        case .entries(let n):
+            let target = try session.keepFraction * prunable
+            #expect(abs(kept - target) <= Double(n), "\(entry.name): kept \(kept), target \(target)")
+        case .entriesPerTensor(let n):
+            let target = try session.keepFraction * prunable
+            let tolerance = Double(n * session.masks.count)
+            #expect(abs(kept - target) <= tolerance, "\(entry.name): kept \(kept), target \(target)")
+        case .binomial(let k):
+            let f = try session.keepFraction
+            let target = f * prunable
+            #expect(abs(kept - target) <= k * (prunable * f * (1 - f)).squareRoot(),
+                    "\(entry.name): kept \(kept), target \(target)")
+        }
+    }
+
+    private func sameState(_ a: Session, _ b: Session) -> Bool {
+        let stateA = a.model.stateDict(), stateB = b.model.stateDict()
+        guard stateA.map(\.name) == stateB.map(\.name), a.masks.map(\.name) == b.masks.map(\.name) else { return false }
+        return zip(stateA, stateB).allSatisfy { $0.tensor.isBitwiseEqual(to: $1.tensor) }
+            && zip(a.masks, b.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) }
+    }
+}
