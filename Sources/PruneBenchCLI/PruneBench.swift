@@ -13,6 +13,7 @@ public struct PruneBench: ParsableCommand {
             MethodsCommand.self,
             Train.self,
             Evaluate.self,
+            Run.self,
         ])
 
     public init() {}
