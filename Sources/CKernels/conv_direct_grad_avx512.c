@@ -1,9 +1,9 @@
-// Weight gradient of the direct stride-1 convolution: 4 output channels x 3 column offsets of vector
+// Weight gradient of the direct stride-1 convolution: 8 output channels x 3 column offsets of vector
 // accumulators over one 32-lane tile (conv_tile.h), reduced horizontally once per (channel, kernel row).
 #include "ckernels.h"
 #include "conv_tile.h"
 
-#define OCT 4
+#define OCT 8
 #define KJT 3
 
 AVX512 INLINE void conv_s1_weight_grad(const int L, int C, int H, int W, int OC, int K, int P, const float *x,
