@@ -11,6 +11,8 @@ public struct PruneBench: ParsableCommand {
             Import.self,
             Inspect.self,
             MethodsCommand.self,
+            Train.self,
+            Evaluate.self,
         ])
 
     public init() {}
