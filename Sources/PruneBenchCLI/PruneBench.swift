@@ -12,6 +12,8 @@ public struct PruneBench: ParsableCommand {
             Inspect.self,
             MethodsCommand.self,
             Run.self,
+            Train.self,
+            Evaluate.self,
         ])
 
     public init() {}
