@@ -15,6 +15,7 @@ public struct SuitePreparer {
     /// Prints one line per step taken (importing, training, reusing).
     public var log: (String) -> Void = { _ in }
 
+    /// The default settings.
     public init() {}
 
     /// The dataset path, the loaded dataset and the prepared inputs of `suite`.

@@ -39,6 +39,7 @@ public struct SuiteRunner {
     /// Lines about preparation and the outcome (not drawn progress).
     public var log: (String) -> Void = { _ in }
 
+    /// The default settings.
     public init() {}
 
     /// Runs the suite at `path`.
