@@ -13,23 +13,47 @@ extension Mask {
     /// scope's flattened scores; keep score ≥ threshold. Scores must be ≥ 0. Returns masks in
     /// the order of `scores`.
     ///
-    /// The kept fraction is approximate: with distinct scores a scope keeps within one entry
-    /// of `keepFraction × size`; every score tied with the threshold is kept as well.
+    /// With distinct scores a scope keeps within one entry of `keepFraction × size`, as in ShrinkBench.
+    /// Where ties at the threshold would keep more than one entry beyond that (ShrinkBench's defect:
+    /// many zero gradient or activation scores make the threshold 0 and keep everything), every score
+    /// above the threshold is kept and the rest of the count is drawn from the tied entries in an
+    /// order taken from `random` (callers pass a stream of the run's seed).
     public static func thresholded(_ scores: [(name: String, scores: Tensor)], keepFraction: Double,
-                                   scope: ThresholdScope) -> [(name: String, mask: Tensor)] {
+                                   scope: ThresholdScope,
+                                   tieBreaking random: SeededGenerator = SeededGenerator(seed: 0))
+        -> [(name: String, mask: Tensor)] {
+        var random = random
         switch scope {
         case .global:
-            let flat = scores.flatMap { $0.scores.values }
-            guard !flat.isEmpty else { return scores.map { ($0.name, Mask.ones($0.scores.shape)) } }
-            let threshold = Quantile.threshold(keeping: keepFraction, of: flat)
-            return scores.map { ($0.name, keeping(scores: $0.scores, atLeast: threshold)) }
+            return keepingTop(scores, keepFraction: keepFraction, random: &random)
         case .layerwise:
-            return scores.map { entry in
-                let values = entry.scores.values
-                guard !values.isEmpty else { return (entry.name, Mask.ones(entry.scores.shape)) }
-                let threshold = Quantile.threshold(keeping: keepFraction, of: values)
-                return (entry.name, keeping(scores: entry.scores, atLeast: threshold))
+            return scores.flatMap { keepingTop([$0], keepFraction: keepFraction, random: &random) }
+        }
+    }
+
+    /// One threshold over `group`; ties at the threshold are thinned to the target count.
+    private static func keepingTop(_ group: [(name: String, scores: Tensor)], keepFraction: Double,
+                                   random: inout SeededGenerator) -> [(name: String, mask: Tensor)] {
+        let flat = group.flatMap { $0.scores.values }
+        guard !flat.isEmpty else { return group.map { ($0.name, Mask.ones($0.scores.shape)) } }
+        let threshold = Quantile.threshold(keeping: keepFraction, of: flat)
+        let masks = group.map { ($0.name, keeping(scores: $0.scores, atLeast: threshold)) }
+        let target = Int((keepFraction * Double(flat.count)).rounded())
+        let kept = masks.reduce(0) { $0 + Mask.keptCount($1.1) }
+        guard kept > target + 1 else { return masks }
+        var tied: [(tensor: Int, index: Int)] = []
+        var above = 0
+        for (t, entry) in group.enumerated() {
+            let s = entry.scores.data
+            for i in 0..<entry.scores.count {
+                if Double(s[i]) > threshold { above += 1 } else if Double(s[i]) == threshold { tied.append((t, i)) }
             }
         }
+        let order = random.permutation(tied.count)
+        for position in order.dropFirst(max(0, target - above)) {
+            let (t, i) = tied[position]
+            masks[t].1.data[i] = 0
+        }
+        return masks
     }
 }

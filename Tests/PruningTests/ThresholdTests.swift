@@ -69,4 +69,22 @@ import Pruning
         var again = SeededGenerator(seed: 7).derived("masks")
         #expect(Mask.bernoulli([100_000], keepProbability: 0.25, random: &again).isBitwiseEqual(to: mask))
     }
+
+    @Test func tiesAtAZeroThresholdAreThinnedToTheTarget() {
+        // 80 zero scores (dead units) and 20 positive: keeping 30 % puts the quantile at 0, which
+        // ShrinkBench's rule would turn into keeping all 100 entries.
+        let values = (0..<100).map { $0 < 80 ? Float(0) : Float($0) }
+        let scores = [(name: "w", scores: Tensor(shape: [100], values: values))]
+        let masks = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
+                                     tieBreaking: SeededGenerator(seed: 7))
+        let mask = masks[0].mask.values
+        #expect(mask.reduce(0, +) == 30)
+        #expect(mask[80...].allSatisfy { $0 == 1 })
+        let again = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
+                                     tieBreaking: SeededGenerator(seed: 7))
+        #expect(again[0].mask.isBitwiseEqual(to: masks[0].mask))
+        let other = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
+                                     tieBreaking: SeededGenerator(seed: 8))
+        #expect(!other[0].mask.isBitwiseEqual(to: masks[0].mask))
+    }
 }

@@ -29,7 +29,8 @@ public struct ShrinkBenchBatchConfiguration: MethodConfiguration {
 /// batch-norm running statistics that its training-mode probes update are restored. Thresholds are
 /// interpolated and compared in `Double`. The kept count is approximate, as in ShrinkBench: the
 /// interpolated quantile keeps within one entry of f × size per threshold scope when scores are
-/// distinct, and every score tied with the threshold is kept.
+/// distinct; where ties at the threshold would overshoot that (many zero scores), the tied entries
+/// are thinned to the target count in an order drawn from the stream `"tie-breaking"`.
 enum ShrinkBench {
     static let card = "shrinkbench-baselines.md"
 
@@ -42,7 +43,9 @@ enum ShrinkBench {
     static func prune(_ session: Session, scores: [(name: String, scores: Tensor)], scope: ThresholdScope) throws {
         let keepFraction = try session.keepFraction
         session.report("thresholding")
-        try session.setMasks(Mask.thresholded(scores, keepFraction: keepFraction, scope: scope))
+        let masks = Mask.thresholded(scores, keepFraction: keepFraction, scope: scope,
+                                     tieBreaking: session.random("tie-breaking"))
+        try session.setMasks(masks)
     }
 
     /// |θ| of every prunable parameter.
