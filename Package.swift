@@ -23,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: vectorISA),
-        .target(name: "NN", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "NN", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
         .target(
             name: "PruneBenchCLI",
