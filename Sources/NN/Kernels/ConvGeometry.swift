@@ -3,7 +3,9 @@
 /// Input `[batch, inChannels, height, width]`, weight `[outChannels, inChannels/groups, kernel, kernel]`,
 /// output `[batch, outChannels, outHeight, outWidth]` with `out = (in + 2·padding - kernel) / stride + 1`.
 public struct ConvGeometry: Hashable, Sendable {
+    /// Input extents: samples, channels, rows, columns.
     public let batch, inChannels, height, width: Int
+    /// Output channels, kernel size, stride, zero padding per side, channel groups.
     public let outChannels, kernel, stride, padding, groups: Int
 
     /// Geometry for the given sizes; the channel counts must be divisible by `groups`.
