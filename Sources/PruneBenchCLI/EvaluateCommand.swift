@@ -43,7 +43,7 @@ struct Evaluate: ParsableCommand {
         case "train": data = dataset.train
         case "val":
             guard let validation = dataset.validation else {
-                throw ValidationError("\(source.dataset) has no validation split")
+                throw TrainingOptionError("\(source.dataset) has no validation split")
             }
             data = validation
         default: data = dataset.test

@@ -20,12 +20,12 @@ struct ModelSource: ParsableArguments {
         if let architectureFile {
             let text = try Foundation.Data(contentsOf: URL(fileURLWithPath: architectureFile))
             do { return try JSONDecoder().decode(Architecture.self, from: text) } catch {
-                throw ValidationError("\(architectureFile): not an architecture description: \(error)")
+                throw TrainingOptionError("\(architectureFile): not an architecture description: \(error)")
             }
         }
-        guard let model else { throw ValidationError("give --model NAME or --architecture-file FILE") }
+        guard let model else { throw TrainingOptionError("give --model NAME or --architecture-file FILE") }
         guard Architecture.zooNames.contains(model), model != "sequential" else {
-            throw ValidationError("--model \(model): expected one of "
+            throw TrainingOptionError("--model \(model): expected one of "
                 + Architecture.zooNames.filter { $0 != "sequential" }.joined(separator: ", ")
                 + " (a sequential model needs --architecture-file)")
         }
@@ -69,7 +69,7 @@ struct RecipeOptions: ParsableArguments {
         if let recipeFile {
             let text = try Foundation.Data(contentsOf: URL(fileURLWithPath: recipeFile))
             do { r = try JSONDecoder().decode(TrainingRecipe.self, from: text) } catch {
-                throw ValidationError("\(recipeFile): not a training recipe: \(error)")
+                throw TrainingOptionError("\(recipeFile): not a training recipe: \(error)")
             }
         }
         if let epochs { r.epochs = epochs; r.steps = nil }
@@ -85,7 +85,7 @@ struct RecipeOptions: ParsableArguments {
         if flip { r.augmentation.horizontalFlip = true }
         if let labelSmoothing { r.labelSmoothing = labelSmoothing }
         if let seed { r.seed = seed }
-        do { try r.validate() } catch { throw ValidationError(error.message) }
+        do { try r.validate() } catch { throw TrainingOptionError(error.message) }
         return r
     }
 
@@ -97,8 +97,14 @@ struct RecipeOptions: ParsableArguments {
         if let gamma { r.schedule.gamma = gamma }
         if let milestones {
             let values = milestones.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("--milestones: expected integers like 80,120") }
+            guard values.allSatisfy({ $0 != nil }) else { throw TrainingOptionError("--milestones: expected integers like 80,120") }
             r.schedule.milestones = values.compactMap { $0 }
         }
     }
+}
+
+/// A bad `train`/`evaluate` option found while running (printed without the usage text).
+struct TrainingOptionError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
