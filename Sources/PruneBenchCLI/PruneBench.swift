@@ -9,11 +9,11 @@ public struct PruneBench: ParsableCommand {
         subcommands: [
             Import.self,
             Inspect.self,
-            BenchCommand.self,
             Train.self,
             Evaluate.self,
             MethodsCommand.self,
             Run.self,
+            BenchCommand.self,
         ])
 
     public init() {}

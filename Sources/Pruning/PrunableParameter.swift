@@ -15,7 +15,9 @@ public struct PrunableParameter: @unchecked Sendable {
     public let modulePath: String
     /// The owning module (a `Conv2d`, `Linear`, `BatchNorm2d` or `BatchNorm1d`).
     public let module: any Module
+    /// What the parameter is to its module.
     public let role: Role
+    /// The parameter itself (value, gradient, mask).
     public let parameter: Parameter
 
     /// The number of entries.

@@ -95,8 +95,11 @@ public final class Session {
 
 /// A progress report: a phase name and, while training, the step within it.
 public struct SessionProgress: Sendable, Equatable, CustomStringConvertible {
+    /// What the session is doing: `"pruning"`, `"scoring"`, `"training"`, `"fine-tuning"`, …
     public let phase: String
+    /// The step just finished (1-based) while training.
     public let step: Int?
+    /// The steps of the current training call.
     public let steps: Int?
 
     public var description: String {

@@ -7,10 +7,10 @@ import Training
 /// The conformance check every registered method must pass, on `Fixtures`' tiny network and data
 /// (the session is given a training and a validation split only: no test split exists to touch).
 @Suite struct ConformanceTests {
-    @Test(arguments: MethodRegistry.all.map(\.name))
-    func registeredMethodConforms(name: String) throws {
+    @Test(arguments: MethodRegistry.all.map(\.name), [2.0, 8.0])
+    func registeredMethodConforms(name: String, compression: Double) throws {
         let entry = try MethodRegistry.entry(named: name)
-        let session = try Fixtures.session(entry.method())
+        let session = try Fixtures.session(entry.method(), compression: compression)
         let classifier = session.model.classifierPath
         let classifierBefore = classifierState(session)
         var masksBeforeFineTuning: [String: Tensor] = [:]
@@ -54,9 +54,15 @@ import Training
         #expect(session.budget.used == session.budget.total)
 
         // The same seed gives bit-identical masks and weights.
-        let again = try Fixtures.session(entry.method())
+        let again = try Fixtures.session(entry.method(), compression: compression)
         try again.execute()
         #expect(sameState(session, again), "\(name) is not deterministic for a fixed seed")
+    }
+
+    @Test func sessionDataHoldsNoTestSplit() {
+        // A method can reach data only through `Session.data`: its stored properties are the whole surface.
+        let fields = Mirror(reflecting: Fixtures.data()).children.compactMap(\.label)
+        #expect(fields == ["training", "validation", "normalization"])
     }
 
     /// Classifier parameter copies before the method runs.

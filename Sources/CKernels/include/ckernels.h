@@ -19,7 +19,7 @@ int pb_conv_packed_weight_count(int outChannels, int rowLength);
 /// = w[(8b + i)·rowLength + t], zero-padded to a multiple of 8 channels.
 void pb_conv_pack_weights(int outChannels, int rowLength, const float *w, float *dst);
 
-/// Direct stride-1 convolution of one sample (AVX-512; call only when available; outWidth <= 32):
+/// Direct stride-1 convolution of one sample (AVX-512; call only when available; outWidth <= 32, K <= 16):
 /// y[oc, oh, ow] = bias[oc] + Σ_{c,ki,kj} w[oc, c, ki, kj] · x[c, oh - P + ki, ow - P + kj] (zero outside),
 /// x [C, H, W], packed weights from `pb_conv_pack_weights`, bias [OC] or NULL, y [OC, OH, OW]
 /// with OH = H + 2P - K + 1, OW = W + 2P - K + 1. Sums run over (c, ki, kj) in that order.
