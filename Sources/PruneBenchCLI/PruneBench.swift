@@ -8,9 +8,11 @@ public struct PruneBench: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             BenchCommand.self,
+            Check.self,
             Import.self,
             Inspect.self,
             MethodsCommand.self,
+            Report.self,
             Run.self,
         ])
 
