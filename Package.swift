@@ -26,7 +26,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: vectorISA),
-        .target(name: "NN", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "NN", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
         .target(
@@ -59,8 +60,13 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+<<<<<<< HEAD
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden"], swiftSettings: vectorISA),
+=======
+        .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
+>>>>>>> bench
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
     ]
 )

@@ -16,12 +16,12 @@ public enum AtomicWrite {
         do {
             try body(temporary)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
+            _ = unlink(temporary)  // best effort: the original failure is what gets reported
             throw error
         }
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
+            _ = unlink(temporary)  // best effort: the original failure is what gets reported
             throw DataFileError(file: path, object: "/", message: "cannot move the finished file into place: \(reason)")
         }
     }

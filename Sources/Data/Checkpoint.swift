@@ -6,7 +6,7 @@ import NN
 /// `*.num_batches_tracked` as int64), optional pruning masks as uint8 datasets in `/masks`, and root
 /// attributes `format`, `format_version`, `architecture` (JSON), `dataset` and `training` (JSON).
 /// A plain PyTorch `state_dict` saved with h5py (keys at the root, no attributes) reads too. See docs/formats.md.
-public struct Checkpoint: @unchecked Sendable {
+public struct Checkpoint: Sendable {
     /// The value of the root `format` attribute.
     public static let formatName = "prunebench-checkpoint"
     /// The layout version this code writes (and the newest it reads).

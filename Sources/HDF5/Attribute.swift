@@ -27,7 +27,7 @@ struct Attribute {
     /// All elements as `T`, converted from the stored numeric type.
     func readNumbers<T: HDF5Element>() throws -> [T] {
         let stored = try storedType()
-        guard stored.elementType != nil else {
+        guard case .numeric = stored else {
             throw site.error("read attribute", "stored type is \(stored), expected a number (read as \(T.elementType.rawValue))")
         }
         let count = try shape().reduce(1, *)

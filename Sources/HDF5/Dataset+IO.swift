@@ -33,6 +33,9 @@ extension Dataset {
         }
         guard expected > 0, let address = buffer.baseAddress else { return }
         let (memory, fileSpace) = try selection(rows: rows, "read")
+        if case .enumeration(let base) = storedType {
+            return try readEnumeration(base: base, into: buffer, memory: memory, fileSpace: fileSpace)
+        }
         try Library.status("read", site) {
             H5Dread(handle.id, T.elementType.nativeType, memory?.id ?? pb_H5S_ALL(), fileSpace?.id ?? pb_H5S_ALL(),
                     hid_t(H5P_DEFAULT), address)
@@ -51,6 +54,29 @@ extension Dataset {
         try Library.status("write", site) {
             H5Dwrite(handle.id, T.elementType.nativeType, memory?.id ?? pb_H5S_ALL(), fileSpace?.id ?? pb_H5S_ALL(),
                      hid_t(H5P_DEFAULT), address)
+        }
+    }
+
+    /// Reads enumeration values as their integers: HDF5 converts enums only to enums, so the values
+    /// are read in the native enum type, then converted from the base integer type to `T`.
+    private func readEnumeration<T: HDF5Element>(base: ElementType, into buffer: UnsafeMutableBufferPointer<T>,
+                                                 memory: Handle?, fileSpace: Handle?) throws {
+        let fileType = Handle(try Library.id("read", site) { H5Dget_type(handle.id) }, .datatype)
+        let nativeType = Handle(try Library.id("read", site) { H5Tget_native_type(fileType.id, H5T_DIR_DEFAULT) },
+                                .datatype)
+        let count = buffer.count
+        var scratch = [UInt8](repeating: 0, count: count * max(base.size, MemoryLayout<T>.stride))
+        try scratch.withUnsafeMutableBytes { bytes in
+            try Library.status("read", site) {
+                H5Dread(handle.id, nativeType.id, memory?.id ?? pb_H5S_ALL(), fileSpace?.id ?? pb_H5S_ALL(),
+                        hid_t(H5P_DEFAULT), bytes.baseAddress)
+            }
+            try Library.status("convert enum values", site) {
+                H5Tconvert(base.nativeType, T.elementType.nativeType, count, bytes.baseAddress, nil, hid_t(H5P_DEFAULT))
+            }
+            if let source = bytes.baseAddress, let target = buffer.baseAddress {
+                UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * MemoryLayout<T>.stride)
+            }
         }
     }
 

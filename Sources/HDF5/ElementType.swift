@@ -57,6 +57,9 @@ public enum ElementType: String, Sendable, CaseIterable, Codable {
 /// What a dataset or attribute stores: a numeric element type, strings, or something else.
 public enum StoredType: Sendable, Equatable, CustomStringConvertible {
     case numeric(ElementType)
+    /// An enumeration over an integer base type, e.g. h5py's `bool` (enum FALSE = 0, TRUE = 1 of int8);
+    /// datasets of it read as their integer values.
+    case enumeration(ElementType)
     case string(variableLength: Bool)
     /// Any other HDF5 class (compound, enum, opaque, ...), described by name.
     case other(String)
@@ -64,15 +67,18 @@ public enum StoredType: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .numeric(let type): type.rawValue
+        case .enumeration(let base): "enum of \(base.rawValue)"
         case .string(let variable): variable ? "string (variable length)" : "string (fixed length)"
         case .other(let name): name
         }
     }
 
-    /// The numeric element type, or nil for strings and other classes.
+    /// The numeric element type (an enumeration's integer base type), or nil for strings and other classes.
     public var elementType: ElementType? {
-        if case .numeric(let type) = self { return type }
-        return nil
+        switch self {
+        case .numeric(let type), .enumeration(let type): type
+        case .string, .other: nil
+        }
     }
 
     /// Classifies an HDF5 datatype.
@@ -83,7 +89,11 @@ public enum StoredType: Sendable, Equatable, CustomStringConvertible {
         case H5T_INTEGER: return .other("integer of \(H5Tget_size(datatype)) bytes")
         case H5T_FLOAT: return .other("float of \(H5Tget_size(datatype)) bytes")
         case H5T_COMPOUND: return .other("compound")
-        case H5T_ENUM: return .other("enum")
+        case H5T_ENUM:
+            let base = H5Tget_super(datatype)
+            guard base >= 0 else { return .other("enum") }
+            defer { H5Tclose(base) }
+            return ElementType.of(datatype: base).map { .enumeration($0) } ?? .other("enum")
         case H5T_ARRAY: return .other("array")
         case H5T_VLEN: return .other("variable-length sequence")
         case H5T_OPAQUE: return .other("opaque")

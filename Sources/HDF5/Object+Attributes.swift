@@ -75,6 +75,7 @@ extension Object {
         case .numeric(let type) where type.isInteger: return .integers(try attribute.readNumbers(), shape: shape)
         case .numeric(.float32): return .floats(try attribute.readNumbers(), shape: shape)
         case .numeric: return .reals(try attribute.readNumbers(), shape: shape)
+        case .enumeration(let base): return .unsupported("enum of \(base.rawValue)")
         case .other(let description): return .unsupported(description)
         }
     }

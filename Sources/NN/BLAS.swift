@@ -1,19 +1,43 @@
 import CBLAS
+import CKernels
 import Dispatch
 
-/// The one bridge from the engine to OpenBLAS's CBLAS interface (matrix products, thread control).
-///
-/// Everything else in `NN` multiplies matrices through `gemm`; no other file imports CBLAS.
+// The one bridge from the engine to its matrix-product back ends: OpenBLAS's CBLAS interface and,
+// on CPUs with AVX-512, the engine's own packed micro-kernel (Sources/CKernels), which beats
+// OpenBLAS's AVX2 kernel (the one `OPENBLAS_CORETYPE=Haswell` selects) by about 2x on conv shapes.
+// Everything else in `NN` multiplies matrices through `gemm`; no other file imports CBLAS.
+
+/// Which implementation computes a GEMM.
+package enum GEMMBackend: Sendable {
+    /// OpenBLAS `cblas_sgemm`.
+    case openBLAS
+    /// The engine's AVX-512 kernel (only where `GEMMBackend.avx512Available`).
+    case avx512
+
+    /// True when this CPU can run the AVX-512 kernel.
+    package static let avx512Available = pb_gemm_available() != 0
+    /// The back end `gemm` uses by default: AVX-512 when available, else OpenBLAS.
+    package static let preferred: GEMMBackend = avx512Available ? .avx512 : .openBLAS
+}
+
+/// The name of the GEMM back end the engine uses ("avx512" or "openblas"); print it with benchmarks.
+public func gemmBackendName() -> String { GEMMBackend.preferred == .avx512 ? "avx512" : "openblas" }
 
 /// Row-major single-precision GEMM on raw memory: `C[m,n] = alpha * op(A) * op(B) + beta * C`.
 ///
 /// `op(A)` is `[m,k]` (stored `[k,m]` when `transA`), `op(B)` is `[k,n]` (stored `[n,k]` when `transB`);
-/// `lda`, `ldb`, `ldc` are the row strides of the stored matrices. Runs OpenBLAS with its current threads.
+/// `lda`, `ldb`, `ldc` are the row strides of the stored matrices. Single-threaded for the AVX-512
+/// back end; OpenBLAS runs with its current thread setting.
 @inline(__always)
 package func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, backend: GEMMBackend = .preferred) {
     guard m > 0, n > 0 else { return }
+    if backend == .avx512 {
+        pb_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                 beta, c, Int32(ldc))
+        return
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
@@ -25,12 +49,13 @@ package func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
 package func parallelGEMM(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                           alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                           b: UnsafePointer<Float>, ldb: Int, beta: Float,
-                          c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
+                          c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int,
+                          backend: GEMMBackend = .preferred) {
     let work = m * n * k
     guard threads > 1, work >= 1 << 18 else {
         useSingleThreadedBLAS()
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, backend: backend)
         return
     }
     let splitRows = m >= n
@@ -44,24 +69,31 @@ package func parallelGEMM(transA: Bool = false, transB: Bool = false, m: Int, n:
         if splitRows {
             let aStart = transA ? pa[lo] : pa[lo * lda]
             gemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha, a: aStart, lda: lda,
-                 b: pb.base, ldb: ldb, beta: beta, c: pc[lo * ldc], ldc: ldc)
+                 b: pb.base, ldb: ldb, beta: beta, c: pc[lo * ldc], ldc: ldc, backend: backend)
         } else {
             let bStart = transB ? pb[lo * ldb] : pb[lo]
             gemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha, a: pa.base, lda: lda,
-                 b: bStart, ldb: ldb, beta: beta, c: pc[lo], ldc: ldc)
+                 b: bStart, ldb: ldb, beta: beta, c: pc[lo], ldc: ldc, backend: backend)
         }
     }
 }
 
-/// Matrix product of 2-D tensors: `c = alpha * op(a) * op(b) + beta * c`, computed by OpenBLAS.
+/// Matrix product of 2-D tensors: `c = alpha * op(a) * op(b) + beta * c` (the engine's fast GEMM).
 ///
 /// Shapes: `op(a)` `[m,k]`, `op(b)` `[k,n]`, `c` `[m,n]`; `threads` cores share the work.
 public func gemm(_ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false,
                  alpha: Float = 1, beta: Float = 0, into c: Tensor, threads: Int = 1) {
+    gemm(a, transposeA: transposeA, b, transposeB: transposeB, alpha: alpha, beta: beta, into: c,
+         threads: threads, backend: .preferred)
+}
+
+/// `gemm(_:_:into:)` on a chosen back end (tests compare both against `naiveGEMM`).
+package func gemm(_ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false,
+                  alpha: Float = 1, beta: Float = 0, into c: Tensor, threads: Int = 1, backend: GEMMBackend) {
     let (m, k, n) = gemmShape(a, transposeA, b, transposeB, c)
     parallelGEMM(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
                  a: a.data, lda: a.shape[1], b: b.data, ldb: b.shape[1], beta: beta,
-                 c: c.data, ldc: n, threads: threads)
+                 c: c.data, ldc: n, threads: threads, backend: backend)
 }
 
 /// Reference matrix product with the same contract as `gemm(_:_:into:)`: triple loop, `Double` sums.

@@ -32,6 +32,14 @@ public final class Tensor: @unchecked Sendable {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
     }
 
+    /// A tensor whose elements are left uninitialised, for kernel outputs that overwrite every element.
+    package init(uninitialized shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = TensorStorage(uninitialized: count)
+    }
+
     private init(shape: [Int], storage: TensorStorage) {
         self.shape = shape
         self.count = shape.reduce(1, *)
@@ -92,6 +100,11 @@ private final class TensorStorage: @unchecked Sendable {
     init(count: Int) {
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// Storage whose contents are undefined until written (`Float` is trivial, so reads are still safe).
+    init(uninitialized count: Int) {
+        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     }
 
     deinit { pointer.deallocate() }

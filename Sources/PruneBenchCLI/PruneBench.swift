@@ -7,10 +7,12 @@ public struct PruneBench: ParsableCommand {
         abstract: "Benchmark neural-network pruning methods under fixed seeds and equal budgets.",
         version: "0.1.0",
         subcommands: [
-            BenchCommand.self,
             Check.self,
             Import.self,
             Inspect.self,
+            BenchCommand.self,
+            Train.self,
+            Evaluate.self,
             MethodsCommand.self,
             Report.self,
             Run.self,

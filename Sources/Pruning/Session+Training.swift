@@ -58,8 +58,8 @@ extension Session {
     }
 
     /// Spends the remaining budget fine-tuning with the session's recipe (masks fixed by the caller).
-    public func fineTune() throws {
-        try train(steps: budget.remaining, phase: "fine-tuning")
+    public func fineTune(hooks: TrainingHooks = TrainingHooks()) throws {
+        try train(steps: budget.remaining, hooks: hooks, phase: "fine-tuning")
     }
 
     /// Top-1/top-5 accuracy and loss of the model on `split` (inference mode).

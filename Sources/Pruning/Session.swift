@@ -81,14 +81,15 @@ public final class Session {
     }
 
     /// Runs the method, lets `beforeFineTuning` measure the pruned model, then fine-tunes with the
-    /// masks fixed for the rest of the budget.
-    public func execute(beforeFineTuning: (Session) throws -> Void = { _ in }) throws {
+    /// masks fixed for the rest of the budget, calling `fineTuningHooks` (e.g. activation meters).
+    public func execute(fineTuningHooks: TrainingHooks = TrainingHooks(),
+                        beforeFineTuning: (Session) throws -> Void = { _ in }) throws {
         report("pruning")
         try method.run(self)
         masksFrozen = true
         model.applyMasks()
         try beforeFineTuning(self)
-        try fineTune()
+        try fineTune(hooks: fineTuningHooks)
     }
 }
 

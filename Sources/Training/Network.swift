@@ -9,4 +9,16 @@ public protocol Network: AnyObject {
     func backward(_ gradOutput: Tensor) -> Tensor
     /// Every learnable parameter with its `state_dict` name.
     var parameters: [(name: String, parameter: Parameter)] { get }
+    /// Whether `backward` computes dL/dinput; training never needs it and switches it off.
+    var computesInputGradient: Bool { get set }
 }
+
+extension Network {
+    /// Networks without the switch always compute the input gradient.
+    public var computesInputGradient: Bool {
+        get { true }
+        set {}
+    }
+}
+
+extension Model: Network {}

@@ -32,6 +32,7 @@ public final class Trainer {
 
     /// A trainer for `network` on `train` (normalised by `normalization`). `parameters` restricts
     /// the optimizer (default: all of the network's); `random` overrides `recipe.seed` as the root.
+    /// Switches off the network's input gradient (`computesInputGradient`), which training never uses.
     public init(network: any Network, train: ImageSplit, normalization: Normalization, recipe: TrainingRecipe,
                 random: SeededGenerator? = nil, parameters: [(name: String, parameter: Parameter)]? = nil,
                 threads: Int = 1) throws {
@@ -47,6 +48,7 @@ public final class Trainer {
         schedule = try Schedule(recipe.schedule, baseLR: recipe.optimizer.learningRate,
                                 totalSteps: totalSteps, stepsPerEpoch: loader.batchesPerEpoch)
         allParameters = network.parameters.map(\.parameter)
+        network.computesInputGradient = false
         dropout = root.derived("dropout")
         loss = SoftmaxCrossEntropy(labelSmoothing: recipe.labelSmoothing)
     }

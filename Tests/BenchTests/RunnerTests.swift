@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct RunnerTests {
     /// A folder with `data/tiny.h5` (8×8 one-channel images of 4 classes, separable by brightness
     /// pattern), `checkpoints/mlp.h5` (a trained MLP 64-32-16-4) and `suites/tiny.yaml`.
-    static func workspace(compressions: String = "[2, 8]", seeds: String = "[0, 1]") throws -> String {
+    static func workspace(compressions: String = "[2, 8]", seeds: String = "[0, 1]", lr: String = "0.05") throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-runner-\(UUID().uuidString)").path
         for folder in ["data", "checkpoints", "suites"] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
@@ -48,7 +48,7 @@ import Testing
             seeds: \(seeds)
             fineTuning:
               steps: 6
-              recipe: {batchSize: 32, optimizer: {kind: sgd, lr: 0.05}, schedule: {kind: constant}}
+              recipe: {batchSize: 32, optimizer: {kind: sgd, lr: \(lr)}, schedule: {kind: constant}}
             """.write(toFile: "\(root)/suites/tiny.yaml", atomically: true, encoding: .utf8)
         return root
     }
@@ -112,5 +112,41 @@ import Testing
         #expect(failed.map(\.spec.method).sorted() == ["global-magnitude", "random"])
         #expect(failed.allSatisfy { ($0.failure ?? "").contains("1000") })
         #expect(result.leaderboard.rows.first { $0.method == "random" }?.failed == 1)
+    }
+
+    @Test func divergenceIsRecordedAsFailedAndTheGridGoesOn() throws {
+        let root = try RunnerTests.workspace(compressions: "[2]", seeds: "[0]", lr: "1e30")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let result = try RunnerTests.runner(root).run(suitePath: "\(root)/suites/tiny.yaml")
+        #expect(result.summary == GridSummary(total: 3, executed: 3, skipped: 0, failed: 3))
+        let records = try ResultStore(path: "\(root)/results").allRecords()
+        #expect(records.count == 3)
+        #expect(records.allSatisfy { $0.status == .failed && ($0.failure ?? "").contains("diverged") })
+    }
+
+    @Test func badModelsAreReportedBeforeAnythingTrains() throws {
+        let root = try RunnerTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let suite = "\(root)/suites/bad.yaml"
+        func failure(_ models: String, dataset: String = "\(root)/data/tiny.h5") throws -> String {
+            try """
+                dataset: \(dataset)
+                \(models)
+                methods: all
+                compressions: [2]
+                seeds: [0]
+                fineTuning: {steps: 1}
+                """.write(toFile: suite, atomically: true, encoding: .utf8)
+            var runner = RunnerTests.runner(root)
+            runner.preparer.checkpointDirectory = "\(root)/checkpoints"
+            do { _ = try runner.run(suitePath: suite); return "no error" } catch { return "\(error)" }
+        }
+        let first = "models: [{name: ok, architecture: mlp}, {name: bad, architecture: lenet7}]"
+        #expect(try failure(first).hasPrefix("\(suite): key 'models[1].architecture': "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/checkpoints") == ["mlp.h5"])
+        #expect(try failure("checkpoints: [{name: gone, path: \(root)/none.h5}]")
+            == "\(suite): key 'checkpoints[0].path': checkpoint \(root)/none.h5 does not exist")
+        #expect(try failure("checkpoints: [{name: pt, path: \(root)/checkpoints/mlp.h5}]", dataset: "\(root)/none.h5")
+            == "\(suite): key 'dataset': dataset file \(root)/none.h5 does not exist")
     }
 }

@@ -143,6 +143,6 @@ import Training
     @Test func smokeSuiteHasTheSameShape() throws {
         let suite = try CommittedSuiteTests.load("smoke")
         #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])
-        #expect(suite.compressions.count == 2 && suite.seeds == [0] && suite.budget == TrainingBudget(steps: 60))
+        #expect(suite.compressions.count == 2 && suite.seeds == [0, 1] && suite.budget == TrainingBudget(steps: 100))
     }
 }

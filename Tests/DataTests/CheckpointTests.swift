@@ -85,6 +85,21 @@ import Testing
         #expect(String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }
 
+    @Test func readsH5pyBoolMasks() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("masked.h5")
+        let script = """
+        import sys, h5py, numpy as np
+        with h5py.File(sys.argv[1], "w") as f:
+            f["fc.weight"] = np.array([[0.0, 2.0], [3.0, 0.0]], dtype=np.float32)
+            f["masks/fc.weight"] = np.array([[False, True], [True, False]])
+        """
+        let result = try run("/usr/bin/env", ["python3", "-c", script, path])
+        #expect(result.status == 0, "python3: \(result.error)")
+        let checkpoint = try Checkpoint.read(path: path)
+        #expect(checkpoint.maskDict["fc.weight"]?.values == [0, 1, 1, 0])
+    }
+
     /// Writes a checkpoint-like file with h5py-style raw content via the HDF5 module.
     private func badFile(_ path: String, _ build: (Group) throws -> Void) throws {
         let root = try File.create(path).root

@@ -43,7 +43,17 @@ import Testing
         let error = try #require(throws: DataFileError.self) { try IDXImporter.load(train: train, test: test, name: "x") }
         #expect(error.file == train.images)
         #expect(error.object == "gzip stream")
-        #expect(error.message.contains("truncated"), "message: \(error.message)")
+        #expect(error.message == "truncated gzip stream (unexpected end of file)")
+    }
+
+    @Test func gzipTrailerCutOff() throws {
+        let directory = try TemporaryDirectory()
+        let (train, test) = try writePairs(directory)
+        let bytes = try Foundation.Data(contentsOf: URL(fileURLWithPath: test.labels))
+        try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: test.labels))
+        let error = try #require(throws: DataFileError.self) { try IDXImporter.load(train: train, test: test, name: "x") }
+        #expect(error.file == test.labels)
+        #expect(error.message == "truncated gzip stream (unexpected end of file)")
     }
 
     @Test func wrongIDXMagic() throws {

@@ -27,7 +27,12 @@ import Testing
         #expect(try file.dataset("group/labels").read(as: Int64.self) == [3, -1, 7])
         #expect(try file.dataset("doubles").read(as: Double.self) == [1.5, -2.25, 1e300])
         #expect(try file.dataset("int32").read(as: Int32.self) == Array(-5..<5))
-        #expect(try file.root.children().map(\.name) == ["doubles", "group", "int32"])
+        #expect(try file.root.children().map(\.name) == ["doubles", "group", "int32", "mask"])
+        let mask = try file.dataset("mask")
+        #expect(mask.storedType == .enumeration(.int8))
+        #expect(try mask.read(as: UInt8.self) == [1, 0, 0, 1, 1, 1])
+        #expect(try mask.read(rows: 1..<3, as: Float.self) == [0, 1, 1, 1])
+        #expect(try mask.read(as: Int64.self) == [1, 0, 0, 1, 1, 1])
     }
 
     @Test func h5pyReadsOurFile() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Data
 import HDF5
 import NN
 import Testing
@@ -36,6 +37,8 @@ import Testing
     func matchesPyTorch(name: String) throws {
         let model = try CheckpointFixture.model(path: Self.fixture("\(name).h5"))
         let io = try File.open(Self.fixture("\(name)-io.h5"))
+        #expect(model.stateDict().map(\.name) == (try io.root.stringArrayAttribute("state_dict_keys")),
+                "\(name): state_dict order differs from PyTorch's")
         let input = try Self.tensor(io, "input")
         let labels = try io.dataset("labels").read(as: Int64.self).map { Int32($0) }
 
@@ -82,19 +85,16 @@ import Testing
     }
 }
 
-/// Reads a model from a checkpoint fixture: architecture attribute plus one dataset per state_dict key.
+/// Reads a model from a checkpoint through `Checkpoint.read` (architecture attribute + state_dict datasets).
 enum CheckpointFixture {
     static func model(path: String) throws -> Model {
-        let file = try File.open(path)
-        let architecture = try Architecture(json: try file.root.stringAttribute("architecture"))
-        var random = SeededGenerator(seed: 0)
-        let model = try Model(architecture, random: &random)
-        var stateDict: [String: Tensor] = [:]
-        for child in try file.root.children() where child.kind == .dataset {
-            let dataset = try file.dataset(child.name)
-            stateDict[child.name] = Tensor(shape: dataset.shape, values: try dataset.read(as: Float.self))
+        let checkpoint = try Checkpoint.read(path: path)
+        guard let json = checkpoint.architecture else {
+            throw ModelError.invalidInput("\(path): checkpoint has no architecture attribute")
         }
-        try model.load(stateDict: stateDict)
+        var random = SeededGenerator(seed: 0)
+        let model = try Model(try Architecture(json: json), random: &random)
+        try model.load(stateDict: checkpoint.tensors)
         return model
     }
 }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct LinearLossTests {
     /// Fast GEMM against the naive Double-accumulating one on odd, skinny and transposed shapes.
-    @Test(arguments: [(1, 7, 5), (3, 1, 9), (17, 33, 1), (128, 300, 784), (5, 64, 3), (31, 2, 129)])
+    @Test(arguments: [(1, 7, 5), (3, 1, 9), (17, 33, 1), (128, 300, 784), (5, 64, 3), (31, 2, 129), (9, 49, 1100),
+                      (16, 784, 144), (64, 49, 576), (300, 128, 7), (8, 48, 16), (7, 47, 0)])
     func gemmMatchesNaive(m: Int, n: Int, k: Int) {
         var random = SeededGenerator(seed: UInt64(m * 1000 + n * 10 + k))
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -12,9 +13,12 @@ import Testing
             let b = randomTensor(tb ? [n, k] : [k, n], &random)
             let c0 = randomTensor([m, n], &random)
             let fast = c0.copy(), slow = c0.copy()
+            let backends: [GEMMBackend] = GEMMBackend.avx512Available ? [.openBLAS, .avx512] : [.openBLAS]
             for threads in [1, 2] {
+              for backend in backends {
                 fast.assign(from: c0)
-                gemm(a, transposeA: ta, b, transposeB: tb, alpha: 0.5, beta: 0.25, into: fast, threads: threads)
+                gemm(a, transposeA: ta, b, transposeB: tb, alpha: 0.5, beta: 0.25, into: fast, threads: threads,
+                     backend: backend)
                 naiveGEMM(a, transposeA: ta, b, transposeB: tb, alpha: 0.5, beta: 0.25, into: slow.copyFrom(c0))
                 // Error relative to the magnitude scale 0.5·|A||B| + 0.25·|C| must stay below 1e-5
                 // (Float rounding over k <= 784 terms: the worst-case bound k·2^-24 is 4.7e-5, typical √k·2^-24).
@@ -23,7 +27,8 @@ import Testing
                           into: scale.copyFrom(c0.absolute()))
                 var worst: Float = 0
                 for i in 0..<scale.count { worst = max(worst, abs(fast.data[i] - slow.data[i]) / scale.data[i]) }
-                #expect(worst < 1e-5, "m\(m) n\(n) k\(k) ta\(ta) tb\(tb) t\(threads)")
+                #expect(worst < 1e-5, "m\(m) n\(n) k\(k) ta\(ta) tb\(tb) t\(threads) \(backend)")
+              }
             }
         }
     }

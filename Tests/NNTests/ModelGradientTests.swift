@@ -93,6 +93,28 @@ import Testing
         checkGradients(of: model.root, inputShape: [4, 1, 8, 8], coordinatesPerTensor: 3)
     }
 
+    @Test(arguments: ["mlp", "lenet5", "resnet20"])
+    func skippingTheInputGradientKeepsParameterGradients(name: String) throws {
+        let model = try Zoo.build(Architecture(name: name, classes: 3, inputChannels: 1, inputSize: [12, 12]))
+        var random = SeededGenerator(seed: 9)
+        let input = Tensor(shape: [2, 1, 12, 12], values: (0..<288).map { _ in random.nextNormal() })
+        let gradOutput = Tensor(shape: [2, 3], values: (0..<6).map { _ in random.nextNormal() })
+        func gradients() -> (input: Tensor, parameters: [Tensor]) {
+            model.zeroGradients()
+            _ = model.forward(input, context: ForwardContext(mode: .training))
+            let inputGradient = model.backward(gradOutput)
+            return (inputGradient, model.parameters.map { $0.parameter.gradient.copy() })
+        }
+        #expect(model.computesInputGradient)
+        let full = gradients()
+        model.computesInputGradient = false
+        #expect(!model.computesInputGradient)
+        let partial = gradients()
+        #expect(full.input.values.contains { $0 != 0 })
+        #expect(partial.input.values.allSatisfy { $0 == 0 })
+        #expect(zip(full.parameters, partial.parameters).allSatisfy { $0.isBitwiseEqual(to: $1) })
+    }
+
     @Test func channelPadShortcutMatchesDefinition() {
         // x[:, :, ::2, ::2] padded with 1 zero channel before and 2 after (in 1 -> out 4: lower = 1).
         let shortcut = ChannelPadShortcut(inChannels: 1, outChannels: 4, stride: 2)

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Testing
 import Pruning
+import Training
 
 /// The conformance check every registered method must pass, on `Fixtures`' tiny network and data
 /// (the session is given a training and a validation split only: no test split exists to touch).
@@ -15,7 +16,13 @@ import Pruning
         var masksBeforeFineTuning: [String: Tensor] = [:]
         var stepsBeforeFineTuning = -1
         var classifierUntouched = false
-        try session.execute { pruned in
+        // Checked at every fine-tuning step, before the optimizer update (the forward pass just used these weights).
+        var stepsWithLivePrunedWeights = 0, checkedSteps = 0
+        let everyStep = TrainingHooks(afterBackward: { _ in
+            checkedSteps += 1
+            if !prunedEntriesAreZero(session) { stepsWithLivePrunedWeights += 1 }
+        })
+        try session.execute(fineTuningHooks: everyStep) { pruned in
             stepsBeforeFineTuning = pruned.budget.used
             // A method that trained nothing yet must have left the classifier bit-identical.
             classifierUntouched = pruned.budget.used > 0
@@ -39,6 +46,8 @@ import Pruning
             #expect(masksBeforeFineTuning[name].map { $0.isBitwiseEqual(to: mask) } == true, "\(name) mask changed")
         }
         #expect(prunedEntriesAreZero(session), "a pruned weight of \(name) moved during fine-tuning")
+        #expect(checkedSteps == session.budget.total - stepsBeforeFineTuning)
+        #expect(stepsWithLivePrunedWeights == 0)
 
         // The budget was respected, and fine-tuning spent exactly what was left.
         #expect(stepsBeforeFineTuning >= 0 && stepsBeforeFineTuning <= session.budget.total)

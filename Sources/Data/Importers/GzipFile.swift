@@ -36,7 +36,8 @@ enum GzipFile {
 
     private static func streamError(_ stream: gzFile, _ path: String) -> DataFileError {
         var code: Int32 = 0
-        let message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown zlib error"
+        var message = gzerror(stream, &code).map { String(cString: $0) } ?? "unknown zlib error"
+        if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }  // zlib prefixes the path
         let hint = code == Z_BUF_ERROR ? "truncated gzip stream (\(message))" : "corrupt gzip stream (\(message))"
         return DataFileError(file: path, object: "gzip stream", message: hint)
     }

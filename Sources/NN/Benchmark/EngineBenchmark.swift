@@ -48,6 +48,7 @@ public enum EngineBenchmark {
         var random = SeededGenerator(seed: 0)
         var initRandom = random.derived("init")
         let model = try Model(architecture, random: &initRandom)
+        model.computesInputGradient = false  // as in PyTorch, where the input does not require a gradient
         let input = Tensor(zeros: [batch] + model.exampleShape)
         for i in 0..<input.count { input.data[i] = random.nextNormal() }
         let labels = (0..<batch).map { _ in Int32(random.nextIndex(below: architecture.classes)) }

@@ -1,4 +1,7 @@
-/// 2-D convolution kernels: im2col + one OpenBLAS GEMM per sample and group, parallel over the batch.
+import CKernels
+
+/// 2-D convolution kernels, parallel over the batch: a direct AVX-512 kernel for stride-1 layers with
+/// rows up to 32 wide (`conv2dDirectForward`), otherwise im2col + one GEMM per sample and group.
 
 /// Conv forward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, bias `[OC]` or nil -> y `[N, OC, OH, OW]`.
 ///
@@ -7,6 +10,10 @@
 package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                            bias b: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>,
                            workspace: Workspace<Float>, threads: Int) {
+    if usesDirectConvolution(g) {
+        conv2dDirectForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
+        return
+    }
     let colSize = g.colRows * g.colColumns
     let scratch = SharedPointer(workspace.pointer(count: g.isPointwise ? 1 : threads * colSize))
     let (px, pw, py) = (SharedPointer(x), SharedPointer(w), SharedPointer(y))
@@ -33,7 +40,9 @@ package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, wei
 /// Conv backward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, dy `[N, OC, OH, OW]`.
 ///
 /// Adds `Σ_n dy_g · im2col(x_g)ᵀ` to gradWeight `[OC, C/groups, k, k]` and `Σ_{n,p} dy` to gradBias `[OC]`;
-/// writes `col2im(W_gᵀ · dy_g)` to gradInput `[N, C, H, W]` when given. The batch is cut into
+/// writes `col2im(W_gᵀ · dy_g)` to gradInput `[N, C, H, W]` when given. Stride-1 layers the direct
+/// kernel handles compute both without im2col (dx as a convolution of dy with the flipped kernel).
+/// The batch is cut into
 /// `reductionChunkCount(N)` fixed chunks whose partial sums are added in order: results do not
 /// depend on `threads`.
 package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
@@ -44,11 +53,23 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
     let colSize = rows * cols, weightCount = g.outChannels * rows
     let chunks = reductionChunkCount(g.batch)
     let partialSize = weightCount + g.outChannels
-    let scratchPerWorker = g.isPointwise ? 0 : 2 * colSize
+    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
+    var gemmGradInput = dx
+    if let dx, let transposed = g.transposedForInputGradient, usesDirectConvolution(transposed) {
+        // Stride 1: dL/dx is the correlation of dy with the flipped, transposed kernel.
+        let flipped = Workspace<Float>()
+        let wt = flipped.pointer(count: g.outChannels * g.colRows)
+        flipTransposeWeights(g, weight: w, into: wt)
+        conv2dDirectForward(transposed, input: dy, weight: wt, bias: nil, output: dx, workspace: workspace,
+                            threads: threads)
+        gemmGradInput = nil
+    }
+    let pdx = gemmGradInput.map { SharedPointer($0) }
+    // The direct weight gradient needs no im2col; narrow rows (< 10) waste lanes, so they use GEMM.
+    let direct = usesDirectConvolution(g) && g.outWidth >= 10 && gemmGradInput == nil
+    let scratchPerWorker = g.isPointwise || direct ? 0 : 2 * colSize
     let base = workspace.pointer(count: chunks * partialSize + threads * scratchPerWorker)
     let (partials, scratch) = (SharedPointer(base), SharedPointer(base + chunks * partialSize))
-    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
-    let pdx = dx.map { SharedPointer($0) }
     parallelFor(chunks: chunks, threads: threads) { chunk, worker in
         let dwPart = partials[chunk * partialSize], dbPart = dwPart + weightCount
         dwPart.update(repeating: 0, count: partialSize)
@@ -58,6 +79,13 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
                 let xOffset = n * g.inputSampleCount + group * g.groupInChannels * g.height * g.width
                 let dys = pdy[n * g.outputSampleCount + group * ocg * cols]
                 let wg = pw[group * ocg * rows]
+                if direct {
+                    pb_conv2d_s1_weight_grad(Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
+                                             Int32(g.kernel), Int32(g.padding), px[xOffset], dys,
+                                             dwPart + group * ocg * rows)
+                    addRowSums(dys, rows: ocg, columns: cols, into: dbPart + group * ocg)
+                    continue
+                }
                 var source = px[xOffset]
                 if !g.isPointwise {
                     im2col(g, input: source, col: col)

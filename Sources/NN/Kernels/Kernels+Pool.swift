@@ -14,6 +14,10 @@ package func maxPool2dForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
     parallelFor(chunks: chunks, threads: threads) { chunk, _ in
         for plane in chunkRange(chunk, of: chunks, count: planes) {
             let xp = px[plane * h * w], yp = py[plane * oh * ow], ip = pi.base + plane * oh * ow
+            if k == 2 && s == 2 {
+                maxPool2x2(xp, yp, ip, width: w, outHeight: oh, outWidth: ow)
+                continue
+            }
             for i in 0..<oh {
                 for j in 0..<ow {
                     var best = i * s * w + j * s
@@ -29,6 +33,27 @@ package func maxPool2dForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
                     ip[i * ow + j] = Int32(best)
                 }
             }
+        }
+    }
+}
+
+/// Branch-free 2×2, stride-2 max-pool of one plane (same first-maximum and NaN rule as the general loop).
+@inline(__always)
+private func maxPool2x2(_ xp: UnsafeMutablePointer<Float>, _ yp: UnsafeMutablePointer<Float>,
+                        _ ip: UnsafeMutablePointer<Int32>, width w: Int, outHeight oh: Int, outWidth ow: Int) {
+    for i in 0..<oh {
+        let top = 2 * i * w, bottom = top + w
+        for j in 0..<ow {
+            var best = top + 2 * j
+            var value = xp[best]
+            for candidate in [top + 2 * j + 1, bottom + 2 * j, bottom + 2 * j + 1] {
+                let v = xp[candidate]
+                let take = v > value || v.isNaN
+                best = take ? candidate : best
+                value = take ? v : value
+            }
+            yp[i * ow + j] = value
+            ip[i * ow + j] = Int32(best)
         }
     }
 }

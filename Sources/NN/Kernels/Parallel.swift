@@ -74,8 +74,6 @@ package final class Workspace<T>: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// A tensor of `shape` for results that a kernel overwrites completely.
-    ///
-    /// (Named for intent: kernels must write every element. Storage is currently zeroed by `Tensor`.)
-    package static func output(_ shape: [Int]) -> Tensor { Tensor(zeros: shape) }
+    /// An uninitialised tensor of `shape` for results that a kernel overwrites completely.
+    package static func output(_ shape: [Int]) -> Tensor { Tensor(uninitialized: shape) }
 }

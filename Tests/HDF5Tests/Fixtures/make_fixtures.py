@@ -19,6 +19,7 @@ with h5py.File("h5py_fixture.h5", "w") as f:
     g.create_dataset("labels", data=np.array([3, -1, 7], dtype=np.int64))
     f["doubles"] = np.array([1.5, -2.25, 1e300])
     f["int32"] = np.arange(-5, 5, dtype=np.int32)
+    f["mask"] = np.array([[True, False], [False, True], [True, True]])   # h5py bool: enum of int8
 
 # A PyTorch state_dict as `for k, v in model.state_dict().items(): f[k] = v.numpy()` writes it
 # (a conv, a batch norm and a linear layer), values chosen by formula so tests can check them.

@@ -4,7 +4,7 @@
 For each case: a PyTorch twin of a zoo model (tools/pytorch_models.py) takes a few SGD steps on random data
 (so weights and batch-norm statistics are not at their initial values) and is written with
 tools/export_pytorch.py's writer as `<case>.h5` (the PruneBench checkpoint layout). `<case>-io.h5` holds a
-random input batch and what PyTorch computes from it:
+random input batch and what PyTorch computes from it (attribute `state_dict_keys`: PyTorch's key order):
   input [N,C,H,W], labels [N] (int64),
   logits_eval    model.eval()(input)
   logits_train   model.train()(input)  (batch statistics)
@@ -70,6 +70,7 @@ def generate(case, arch, seed):
     loss = F.cross_entropy(logits_train, y)
     loss.backward()
     with h5py.File(os.path.join(HERE, f"{case}-io.h5"), "w") as f:
+        f.attrs["state_dict_keys"] = np.array(list(model.state_dict().keys()), dtype=h5py.string_dtype())
         f["input"] = x.numpy()
         f["labels"] = y.numpy().astype(np.int64)
         f["logits_eval"] = logits_eval.numpy()

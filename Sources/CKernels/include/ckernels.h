@@ -1,0 +1,35 @@
+// PruneBench's own single-precision GEMM micro-kernels (AVX-512, selected at run time).
+#ifndef PRUNEBENCH_CKERNELS_H
+#define PRUNEBENCH_CKERNELS_H
+
+/// 1 when this CPU runs the AVX-512 GEMM (avx512f), else 0.
+int pb_gemm_available(void);
+
+/// Row-major C[M,N] = alpha * op(A) op(B) + beta * C on one thread (AVX-512; call only when available).
+/// op(A) is [M,K] (stored [K,M] when transA), op(B) is [K,N] (stored [N,K] when transB).
+/// beta == 0 never reads C. The per-element summation order depends on K only, not on M or N,
+/// so slicing C into row or column blocks gives bit-identical results.
+void pb_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+              const float *B, int ldb, float beta, float *C, int ldc);
+
+/// Floats `pb_conv_pack_weights` writes for `outChannels` rows of `rowLength` (= C·K·K) weights.
+int pb_conv_packed_weight_count(int outChannels, int rowLength);
+
+/// Packs conv weights w [OC, rowLength] into blocks of 8 output channels, dst[(b·rowLength + t)·8 + i]
+/// = w[(8b + i)·rowLength + t], zero-padded to a multiple of 8 channels.
+void pb_conv_pack_weights(int outChannels, int rowLength, const float *w, float *dst);
+
+/// Direct stride-1 convolution of one sample (AVX-512; call only when available; outWidth <= 32):
+/// y[oc, oh, ow] = bias[oc] + Σ_{c,ki,kj} w[oc, c, ki, kj] · x[c, oh - P + ki, ow - P + kj] (zero outside),
+/// x [C, H, W], packed weights from `pb_conv_pack_weights`, bias [OC] or NULL, y [OC, OH, OW]
+/// with OH = H + 2P - K + 1, OW = W + 2P - K + 1. Sums run over (c, ki, kj) in that order.
+void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
+                  const float *bias, float *y);
+
+/// Weight gradient of `pb_conv2d_s1` for one sample (AVX-512; same size limits):
+/// dw[oc, c, ki, kj] += Σ_{oh,ow} dy[oc, oh, ow] · x[c, oh - P + ki, ow - P + kj], with x [C, H, W],
+/// dy [OC, OH, OW] and dw [OC, C, K, K].
+void pb_conv2d_s1_weight_grad(int C, int H, int W, int OC, int K, int P, const float *x, const float *dy,
+                              float *dw);
+
+#endif

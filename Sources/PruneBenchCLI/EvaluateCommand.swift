@@ -1,0 +1,75 @@
+import ArgumentParser
+import Data
+import Foundation
+import NN
+import Training
+
+/// `prunebench evaluate`: top-1/top-5 accuracy and loss of a checkpoint on a dataset split.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a checkpoint: top-1/top-5 accuracy and loss on the test split of a dataset.",
+        discussion: """
+            The architecture comes from the checkpoint; a plain PyTorch state_dict needs --model. \
+            Masks stored in the checkpoint are applied.
+            """)
+
+    @Option(help: "The checkpoint (HDF5).") var checkpoint: String
+    @OptionGroup var source: ModelSource
+
+    @Option(help: "The split to evaluate: test, train or val.") var split: String = "test"
+    @Option(help: "Images per inference batch.") var batchSize: Int = 1000
+    @Option(help: "Kernel threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1, batchSize >= 1 else { throw ValidationError("--threads and --batch-size must be >= 1") }
+        guard ["test", "train", "val"].contains(split) else { throw ValidationError("--split must be test, train or val") }
+    }
+
+    func run() throws {
+        let stored = try Checkpoint.read(path: checkpoint)
+        let dataset = try DatasetFile.read(path: source.dataset)
+        let architecture: Architecture
+        if let saved = try stored.decodeArchitecture(as: Architecture.self), source.model == nil {
+            architecture = saved
+        } else {
+            architecture = try source.architecture(for: dataset)
+        }
+        var unused = SeededGenerator(seed: 0)
+        let model = try Model(architecture, random: &unused)
+        try model.load(stateDict: stored.stateDict)
+        try applyMasks(stored.maskDict, to: model, file: checkpoint)
+        let data: ImageSplit
+        switch split {
+        case "train": data = dataset.train
+        case "val":
+            guard let validation = dataset.validation else {
+                throw ValidationError("\(source.dataset) has no validation split")
+            }
+            data = validation
+        default: data = dataset.test
+        }
+        let start = ContinuousClock.now
+        let result = try evaluate(model: model, split: data, normalization: dataset.normalization,
+                                  batchSize: batchSize, threads: threads)
+        let seconds = (ContinuousClock.now - start) / .seconds(1)
+        print("\(checkpoint) (\(architecture.name)) on \(dataset.name) \(split) (\(result.count) images):")
+        print(String(format: "top-1 %.2f %%  top-5 %.2f %%  loss %.4f  (%.2f s)",
+                     100 * result.top1, 100 * result.top5, result.loss, seconds))
+    }
+}
+
+/// Puts stored masks on the model's parameters and zeroes the pruned weights.
+func applyMasks(_ masks: [String: Tensor], to model: Model, file: String) throws {
+    let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
+    for (name, mask) in masks {
+        guard let parameter = parameters[name] else {
+            throw DataFileError(file: file, object: "/masks/\(name)", message: "no parameter of the model has this name")
+        }
+        guard parameter.value.shape == mask.shape else {
+            throw DataFileError(file: file, object: "/masks/\(name)",
+                                message: "shape \(mask.shape); expected \(parameter.value.shape)")
+        }
+        parameter.mask = mask
+        parameter.applyMask()
+    }
+}

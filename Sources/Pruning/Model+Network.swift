@@ -1,5 +1,0 @@
-import NN
-import Training
-
-/// A `Model` is what the `Trainer` and `evaluate` train and measure.
-extension Model: Network {}
