@@ -60,12 +60,8 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
-<<<<<<< HEAD
-        .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden"], swiftSettings: vectorISA),
-=======
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
->>>>>>> bench
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden"], swiftSettings: vectorISA),
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
     ]

@@ -13,7 +13,11 @@ enum Formatting {
     static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
 
     /// `value` with an explicit sign and `digits` decimals (`+0.12`, `-1.50`).
-    static func signed(_ value: Double, _ digits: Int = 2) -> String { String(format: "%+.\(digits)f", value) }
+    /// A value that rounds to zero prints as `+0.00`, never `-0.00`.
+    static func signed(_ value: Double, _ digits: Int = 2) -> String {
+        let text = String(format: "%+.\(digits)f", value)
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? "+" + text.dropFirst() : text
+    }
 
     /// A compression target without a trailing `.0` (`8`, `2.5`).
     static func target(_ target: Double) -> String {
