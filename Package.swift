@@ -37,7 +37,6 @@ let package = Package(
                 "Pruning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: vectorISA),
         .target(

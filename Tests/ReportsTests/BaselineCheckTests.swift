@@ -6,7 +6,7 @@ import Testing
 /// `prunebench check`: the tolerance rule, regressions caught, small changes passing, missing/new/failed
 /// entries listed, and `--update` round-tripping through the CSV file.
 @Suite struct BaselineCheckTests {
-    static func baseline() throws -> Baseline { Baseline(Reports.Leaderboard(records: try Fixtures.records())) }
+    static func baseline() throws -> Baseline { Baseline(Leaderboard(records: try Fixtures.records())) }
 
     /// The fixture records with global magnitude's top-1 after fine-tuning at `target` shifted by `points`.
     static func shifted(_ points: Double, target: Double = 8) throws -> [RunRecord] {
@@ -116,7 +116,7 @@ import Testing
         // Writing is atomic: no temporary file is left beside the baseline.
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/baselines") == ["fixture.csv"])
         // A leaderboard.csv reads as a baseline too.
-        let board = try Reports.Leaderboard(records: try Fixtures.records()).csvTable().text(file: "leaderboard.csv")
+        let board = try Leaderboard(records: try Fixtures.records()).csvTable().text(file: "leaderboard.csv")
         try Data(board.utf8).write(to: URL(fileURLWithPath: "\(directory)/leaderboard.csv"))
         #expect(try Baseline.read(path: "\(directory)/leaderboard.csv").entries.map(\.key) == baseline.entries.map(\.key))
     }

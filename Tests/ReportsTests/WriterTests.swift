@@ -9,7 +9,7 @@ import Testing
 /// CSV that reads back field for field, escaping.
 @Suite struct WriterTests {
     @Test func markdownTablesHaveOneCellPerColumnAndBoldTheColumnBest() throws {
-        let board = Reports.Leaderboard(records: try Fixtures.records())
+        let board = Leaderboard(records: try Fixtures.records())
         let text = board.document(title: "t").markdown()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Every table line has as many unescaped `|` as its table's header line.
@@ -34,9 +34,9 @@ import Testing
         let runs = try Fixtures.table().csvTable()
         #expect(try CSVTable.parse(try runs.text(file: "runs.csv"), file: "runs.csv") == runs)
         #expect(runs.rows.count == Fixtures.runs.count)
-        let board = Reports.Leaderboard(records: try Fixtures.records()).csvTable()
+        let board = Leaderboard(records: try Fixtures.records()).csvTable()
         #expect(board.rows.count == 9)
-        #expect(board.rows.allSatisfy { $0.count == Reports.Leaderboard.csvHeader.count })
+        #expect(board.rows.allSatisfy { $0.count == Leaderboard.csvHeader.count })
     }
 
     @Test func aCSVRowWithTheWrongFieldCountNamesTheRow() {
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func plotsAreWellFormedSVGWithLog2TicksErrorBarsAndTheDenseLine() throws {
-        let board = Reports.Leaderboard(records: try Fixtures.records())
+        let board = Leaderboard(records: try Fixtures.records())
         let plot = board.plots(in: LeaderboardSection(dataset: "fmnist", model: "lenet5")).compression
         let svg = plot.svg()
         let parser = XMLParser(data: Data(svg.utf8))

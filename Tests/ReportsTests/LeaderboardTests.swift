@@ -4,9 +4,9 @@ import Testing
 @testable import Reports
 
 /// Aggregation over seeds, the dense delta, sections, the ranking and merging of shards.
-@Suite struct LeaderboardAggregationTests {
+@Suite struct LeaderboardTests {
     @Test func aggregatesMeanSampleStdMinMaxOverSeeds() throws {
-        let board = Reports.Leaderboard(records: try Fixtures.records())
+        let board = Leaderboard(records: try Fixtures.records())
         let section = LeaderboardSection(dataset: "fmnist", model: "lenet5")
         #expect(board.sections == [section, LeaderboardSection(dataset: "fmnist", model: "mlp")])
         #expect(board.methods(in: section) == ["global-magnitude", "random"])
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func rankingIntegratesMeanTop1OverLog2Targets() throws {
-        let board = Reports.Leaderboard(records: try Fixtures.records())
+        let board = Leaderboard(records: try Fixtures.records())
         let ranking = board.ranking(in: LeaderboardSection(dataset: "fmnist", model: "lenet5"))
         #expect(ranking.map(\.method) == ["global-magnitude", "random"])
         #expect(ranking.map(\.rank) == [1, 2])
@@ -45,7 +45,7 @@ import Testing
     @Test func methodsMissingATargetAreListedUnranked() throws {
         var records = try Fixtures.records()
         records.removeAll { $0.labels.method == "global-magnitude" && $0.spec.compression == 4 }
-        let ranking = Reports.Leaderboard(records: records).ranking(in: LeaderboardSection(dataset: "fmnist", model: "lenet5"))
+        let ranking = Leaderboard(records: records).ranking(in: LeaderboardSection(dataset: "fmnist", model: "lenet5"))
         #expect(ranking.map(\.method) == ["random", "global-magnitude"])
         #expect(ranking.map(\.rank) == [1, nil])
         #expect(ranking[1].covered == 2 && ranking[1].targets == 3)
