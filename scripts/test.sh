@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds PruneBench in release mode and runs every test.
+# Installs what is missing, builds PruneBench in release mode, runs every test, then runs the smoke
+# suite and checks it against baselines/smoke.csv, so a change that makes any method worse fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
 swift build -c release
 swift test -c release
+
+# Smoke suite into a fresh results directory (stored runs from earlier builds must not hide a change),
+# with a fixed thread count and BLAS kernel so the numbers match the baseline's machine setup.
+smoke="$(mktemp -d)"
+trap 'rm -rf "$smoke"' EXIT
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
+start=$SECONDS
+.build/release/prunebench run suites/smoke.yaml --threads 2 --results "$smoke/results" --reports "$smoke/reports"
+.build/release/prunebench check --baseline baselines/smoke.csv --suite smoke --results "$smoke/results"
+echo "smoke suite and baseline check: $((SECONDS - start)) s"

@@ -15,16 +15,19 @@ extension MethodCatalogEntry {
     }
 }
 
-/// What `prunebench run` did: the grid's counts, the leaderboard and where the reports went.
+/// What `prunebench run` did: the grid's counts, the suite's records and where its reports go.
 public struct SuiteRunResult {
     public var suite: Suite
     public var summary: GridSummary
-    public var leaderboard: Leaderboard
+    /// The stored record of every run of the suite (completed or failed), for the reports.
+    public var records: [RunRecord]
+    /// `<reportsDirectory>/<suite name>`: where the caller writes the suite's reports.
     public var reportDirectory: String
     public var wallSeconds: Double
 }
 
-/// Runs a suite end to end: prepare inputs, expand, run what is missing, write the leaderboard.
+/// Runs a suite end to end: prepare inputs, expand, run what is missing, collect the suite's records
+/// (the caller writes the reports: see the `Reports` target).
 public struct SuiteRunner {
     /// The results store directory.
     public var resultsDirectory = "results"
@@ -61,11 +64,9 @@ public struct SuiteRunner {
         let summary = try grid.run(runs, progress: progress) { run, phase in try runner.execute(run, phase: phase) }
         let digests = Set(runs.map(\.digest))
         let records = try store.allRecords().filter { digests.contains($0.digest) }
-        let leaderboard = Leaderboard(records: records)
         let directory = "\(reportsDirectory)/\(suite.name)"
-        try leaderboard.write(to: directory, title: "PruneBench leaderboard: \(suite.name)")
         let elapsed = ContinuousClock.now - start
-        return SuiteRunResult(suite: suite, summary: summary, leaderboard: leaderboard, reportDirectory: directory,
+        return SuiteRunResult(suite: suite, summary: summary, records: records, reportDirectory: directory,
                               wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 }

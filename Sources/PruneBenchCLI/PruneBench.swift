@@ -7,11 +7,13 @@ public struct PruneBench: ParsableCommand {
         abstract: "Benchmark neural-network pruning methods under fixed seeds and equal budgets.",
         version: "0.1.0",
         subcommands: [
+            Check.self,
             Import.self,
             Inspect.self,
             Train.self,
             Evaluate.self,
             MethodsCommand.self,
+            Report.self,
             Run.self,
             BenchCommand.self,
         ])

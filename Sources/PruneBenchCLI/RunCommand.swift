@@ -1,12 +1,13 @@
 import ArgumentParser
 import Bench
 import Foundation
+import Reports
 
 /// `prunebench run SUITE`: runs a benchmark suite and writes its leaderboard.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark suite (YAML): prepare its data and checkpoints, run every missing run, "
-            + "write reports/<suite>/leaderboard.md and leaderboard.csv.")
+            + "write the suite's reports into reports/<suite>/ (as prunebench report --suite does).")
 
     @Argument(help: "The suite file, e.g. suites/smoke.yaml.")
     var suite: String
@@ -35,6 +36,9 @@ struct Run: ParsableCommand {
         print("\(result.suite.name): \(summary.total) runs, \(summary.executed) executed "
             + "(\(summary.failed) failed), \(summary.skipped) already stored; "
             + String(format: "%.1f s", result.wallSeconds))
-        print("leaderboard: \(result.reportDirectory)/leaderboard.md, \(result.reportDirectory)/leaderboard.csv")
+        var writer = ReportWriter(title: "PruneBench leaderboard: \(result.suite.name)")
+        writer.sources = [results]
+        let files = try writer.write(ResultsTable(records: result.records), to: result.reportDirectory)
+        print("reports: " + files.map { "\(result.reportDirectory)/\($0)" }.joined(separator: ", "))
     }
 }

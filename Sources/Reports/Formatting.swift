@@ -1,0 +1,37 @@
+import Foundation
+
+/// Number formats shared by every writer (C locale: `.` decimal point, no grouping).
+enum Formatting {
+    /// `88.12 ± 0.31`, `88.12` for one value, `–` for none.
+    static func meanStd(_ aggregate: Aggregate, digits: Int = 2) -> String {
+        guard aggregate.count > 0 else { return "–" }
+        let mean = fixed(aggregate.mean, digits)
+        return aggregate.std.map { mean + " ± " + fixed($0, digits) } ?? mean
+    }
+
+    /// `value` with `digits` decimals.
+    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+    /// `value` with an explicit sign and `digits` decimals (`+0.12`, `-1.50`).
+    /// A value that rounds to zero prints as `+0.00`, never `-0.00`.
+    static func signed(_ value: Double, _ digits: Int = 2) -> String {
+        let text = String(format: "%+.\(digits)f", value)
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? "+" + text.dropFirst() : text
+    }
+
+    /// A compression target without a trailing `.0` (`8`, `2.5`).
+    static func target(_ target: Double) -> String {
+        target == target.rounded() && abs(target) < 1e15 ? String(format: "%.0f", target) : String(format: "%g", target)
+    }
+
+    /// A ratio such as a compression or speedup: `4.00×`.
+    static func ratio(_ value: Double) -> String { value.isFinite ? fixed(value, 2) + "×" : "∞" }
+
+    /// A number for CSV: up to 10 significant digits, integers without a decimal point, empty for
+    /// `nil` and non-finite values.
+    static func csv(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(format: "%.0f", value) }
+        return String(format: "%.10g", value)
+    }
+}

@@ -1,0 +1,59 @@
+import Bench
+
+/// A per-run number that reports aggregate over seeds; `rawValue` is its CSV column stem.
+///
+/// Accuracies are in percent; compression = all parameters / nonzero parameters (ShrinkBench);
+/// speedup = dense MACs / remaining MACs of conv and linear layers.
+public enum Metric: String, CaseIterable, Sendable {
+    case top1After = "top1_after"
+    case top5After = "top5_after"
+    case lossAfter = "loss_after"
+    case top1Before = "top1_before"
+    case top5Before = "top5_before"
+    case lossBefore = "loss_before"
+    case validationTop1After = "val_top1_after"
+    case validationTop1Before = "val_top1_before"
+    case compression
+    case prunableSparsity = "prunable_sparsity"
+    case totalParameters = "params_total"
+    case nonzeroParameters = "params_nonzero"
+    case prunableParameters = "params_prunable"
+    case denseMACs = "macs_dense"
+    case remainingMACs = "macs_remaining"
+    case speedup
+    case deadNeuronRate = "dead_neuron_rate"
+    case latencyMilliseconds = "latency_ms"
+    case budgetSteps = "budget_steps"
+    case budgetEpochs = "budget_epochs"
+    case wallSeconds = "wall_seconds"
+
+    /// The metric's value in `record`, or `nil` when the run failed or did not measure it.
+    public func value(in record: RunRecord) -> Double? {
+        if self == .wallSeconds { return record.status == .completed ? record.timings.wallSeconds : nil }
+        guard record.status == .completed, let metrics = record.metrics else { return nil }
+        let before = metrics.beforeFineTuning, after = metrics.afterFineTuning
+        switch self {
+        case .top1After: return after.test.top1 * 100
+        case .top5After: return after.test.top5 * 100
+        case .lossAfter: return after.test.loss
+        case .top1Before: return before.test.top1 * 100
+        case .top5Before: return before.test.top5 * 100
+        case .lossBefore: return before.test.loss
+        case .validationTop1After: return after.validation.map { $0.top1 * 100 }
+        case .validationTop1Before: return before.validation.map { $0.top1 * 100 }
+        case .compression: return metrics.parameters.compression
+        case .prunableSparsity: return metrics.parameters.prunableSparsity
+        case .totalParameters: return Double(metrics.parameters.total)
+        case .nonzeroParameters: return Double(metrics.parameters.nonzero)
+        case .prunableParameters: return Double(metrics.parameters.prunable)
+        case .denseMACs: return Double(metrics.macs.dense)
+        case .remainingMACs: return metrics.macs.remaining
+        case .speedup: return metrics.macs.speedup
+        case .deadNeuronRate: return metrics.deadNeuronRate
+        case .latencyMilliseconds: return metrics.latency.medianSeconds * 1000
+        case .budgetSteps: return Double(metrics.budget.steps)
+        case .budgetEpochs: return metrics.budget.epochs
+        case .wallSeconds: return nil
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Bench
+import Foundation
+
+/// Writes every report file of a results table into one directory, each atomically:
+/// `leaderboard.md` (or `.tex`), `leaderboard.csv`, `runs.csv`, `plots/*.svg` and `index.html`.
+public struct ReportWriter: Sendable {
+    /// The text format of the leaderboard tables.
+    public enum TableFormat: String, CaseIterable, Sendable {
+        case markdown, latex
+    }
+
+    /// The report's title (first heading).
+    public var title: String
+    /// Which leaderboard text files to write (`leaderboard.md`, `leaderboard.tex`).
+    public var formats: [TableFormat] = [.markdown]
+    /// The results directories the table was read from (named in `index.html`).
+    public var sources: [String] = []
+
+    public init(title: String) { self.title = title }
+
+    /// Writes the reports of `table` into `directory` (created if needed); returns the files written,
+    /// relative to `directory`, in writing order.
+    @discardableResult
+    public func write(_ table: ResultsTable, to directory: String) throws -> [String] {
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        let plotsFolder = root.appendingPathComponent("plots", isDirectory: true)
+        do { try FileManager.default.createDirectory(at: plotsFolder, withIntermediateDirectories: true) } catch {
+            throw ReportsError.io(file: directory, message: "cannot create the report directory: \(error.localizedDescription)")
+        }
+        let leaderboard = Leaderboard(records: table.records)
+        let document = leaderboard.document(title: title, failedRuns: table.failed)
+        var files: [(String, String)] = []
+        if formats.contains(.markdown) { files.append(("leaderboard.md", document.markdown())) }
+        if formats.contains(.latex) { files.append(("leaderboard.tex", document.latex())) }
+        files.append(("leaderboard.csv", try leaderboard.csvTable().text(file: "leaderboard.csv")))
+        files.append(("runs.csv", try table.csvTable().text(file: "runs.csv")))
+        var svgs: [LeaderboardSection: [String]] = [:]
+        for section in leaderboard.sections {
+            let (compression, speedup) = leaderboard.plots(in: section)
+            let stem = Leaderboard.fileStem(section)
+            svgs[section] = [compression.svg(), speedup.svg()]
+            files.append(("plots/\(stem)-compression.svg", compression.svg()))
+            files.append(("plots/\(stem)-speedup.svg", speedup.svg()))
+        }
+        files.append(("index.html", document.html(plots: svgs, sources: sources)))
+        for (name, text) in files {
+            try writeAtomically(Data(text.utf8), to: root.appendingPathComponent(name))
+        }
+        return files.map(\.0)
+    }
+}
