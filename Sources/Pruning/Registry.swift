@@ -12,6 +12,7 @@ public enum MethodRegistry {
         MethodEntry(LayerGradient.self),
         MethodEntry(GlobalActivation.self),
         MethodEntry(LayerActivation.self),
+        MethodEntry(SNIP.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
