@@ -13,6 +13,7 @@ public enum MethodRegistry {
         MethodEntry(GlobalActivation.self),
         MethodEntry(LayerActivation.self),
         MethodEntry(SNIP.self),
+        MethodEntry(GraSP.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
