@@ -14,6 +14,7 @@ public enum MethodRegistry {
         MethodEntry(LayerActivation.self),
         MethodEntry(SNIP.self),
         MethodEntry(GraSP.self),
+        MethodEntry(SynFlow.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
