@@ -15,6 +15,7 @@ public enum MethodRegistry {
         MethodEntry(SNIP.self),
         MethodEntry(GraSP.self),
         MethodEntry(SynFlow.self),
+        MethodEntry(MagnitudeAtInit.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
