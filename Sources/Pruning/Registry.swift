@@ -16,6 +16,7 @@ public enum MethodRegistry {
         MethodEntry(GraSP.self),
         MethodEntry(SynFlow.self),
         MethodEntry(MagnitudeAtInit.self),
+        MethodEntry(RandomAtInit.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
