@@ -12,6 +12,11 @@ public enum MethodRegistry {
         MethodEntry(LayerGradient.self),
         MethodEntry(GlobalActivation.self),
         MethodEntry(LayerActivation.self),
+        MethodEntry(SNIP.self),
+        MethodEntry(GraSP.self),
+        MethodEntry(SynFlow.self),
+        MethodEntry(MagnitudeAtInit.self),
+        MethodEntry(RandomAtInit.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
