@@ -16,6 +16,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
@@ -28,11 +31,22 @@ let package = Package(
         .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
         .target(
+            name: "Bench",
+            dependencies: [
+                "NN", "Data", "Training",
+                "Pruning",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: vectorISA),
+        .target(
             name: "PruneBenchCLI",
             dependencies: [
                 "HDF5", "NN", "Data",
                 "Training",
                 "Pruning",
+                "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorISA),
@@ -41,6 +55,7 @@ let package = Package(
 
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),

@@ -2,11 +2,17 @@ import Foundation
 
 /// One registered method: its identity, card, and a factory from configuration JSON.
 public struct MethodEntry: Sendable {
+    /// The registry name, e.g. `global-magnitude`.
     public let name: String
+    /// The kind of method.
     public let category: MethodCategory
+    /// The method card's file name in `shared/methods/`.
     public let card: String
+    /// One paragraph after the card.
     public let summary: String
+    /// Where the session's model starts.
     public let startingPoint: StartingPoint
+    /// How closely the masks meet the compression target.
     public let targetTolerance: TargetTolerance
     private let build: @Sendable (Data?) throws -> any PruningMethod
     private let defaults: @Sendable () throws -> Data

@@ -13,9 +13,11 @@ public struct PrunableParameter: @unchecked Sendable {
     public let name: String
     /// The dotted path of the owning module, e.g. `features.0`.
     public let modulePath: String
-    /// The owning module (a `Conv2d`, `Linear`, or a batch norm: a module with a `running_mean` buffer).
+    /// The owning module (a `Conv2d`, `Linear`, `BatchNorm2d` or `BatchNorm1d`).
     public let module: any Module
+    /// What the parameter is to its module.
     public let role: Role
+    /// The parameter itself (value, gradient, mask).
     public let parameter: Parameter
 
     /// The number of entries.
@@ -30,7 +32,7 @@ extension PrunableParameter {
         var result: [PrunableParameter] = []
         for (path, module) in model.modules {
             let isLayer = module is Conv2d || module is Linear
-            let isNorm = module.localBuffers.contains { $0.name == "running_mean" }
+            let isNorm = module is BatchNorm2d || module is BatchNorm1d
             guard (isLayer && (scope.classifier || path != model.classifierPath)) || (isNorm && scope.batchNorm)
             else { continue }
             for (local, parameter) in module.localParameters {

@@ -6,43 +6,49 @@ public protocol MethodConfiguration: Codable, Sendable, Equatable {
 
 /// A pruning method: one struct per method in `Sources/Pruning/Methods/`, listed once in `MethodRegistry`.
 ///
-/// The contract: `run(_:)` prunes by setting masks through the session (`Session.setMask(_:for:)`)
-/// and may train through it (`Session.train(steps:recipe:hooks:)`, charged to the run's budget).
-/// When `run` returns the harness records the "before fine-tuning" metrics, then spends whatever
-/// budget remains fine-tuning with the masks fixed (`Session.execute(_:beforeFineTuning:)`). A method
-/// sees the model and its masks, the training split and a validation split carved from it (never
-/// the test split), per-step hooks, the budget meter, and random streams derived from the run's seed.
+/// The contract: `run(_:)` prunes by setting masks through the session (`Session.setMask(_:for:)`; only
+/// the parameters of `scope` are accepted) and may train through it (`Session.train(steps:recipe:hooks:)`,
+/// charged to the run's budget before it starts). When `run` returns, the masks are frozen, the caller
+/// records the "before fine-tuning" metrics, and the session spends whatever budget remains fine-tuning
+/// with the masks fixed (`Session.execute(fineTuningHooks:beforeFineTuning:)`). A method sees the model
+/// and its masks, the training split and a validation split carved from it (the session holds no test
+/// split), per-step hooks, the budget meter, and random streams derived from the run's seed
+/// (`Session.random(_:)`). Masks are applied to the weights when set, the optimizer masks gradients
+/// and re-masks weights at every step, and the session re-applies them after every step, so pruned
+/// weights stay exactly zero.
 ///
 /// How each category of method (issue 4) maps onto this one shape:
 /// - **One-shot** (ShrinkBench baselines, L1-filter): score the trained model (magnitudes, or
-///   `Session.scoringBatch()` with `gradients(on:)` / `inputs(on:)`), `setMask` every prunable tensor and
-///   return without training; the session fine-tunes for the whole budget.
+///   `Session.scoringBatch()` with `gradients(on:)` / `layerInputs(on:)`), `setMask` every prunable
+///   tensor and return without training; the whole budget is fine-tuning.
 /// - **Iterative with rewinding** (IMP / lottery tickets, SLR, NNrelief; Renda's FT, WR, LRR): optionally
 ///   `train(steps: k)` and keep `snapshot()` as the rewind point θ_k; then per round `train` a share of
 ///   `budget.remaining`, prune the survivors (`setMask`), and `restore(_:keepingMasks: true)` to rewind
-///   weights (and buffers) while keeping the new mask; the last round's retraining may be left to the
-///   fine-tuning phase. Every round's training is charged, so cycles divide one budget.
+///   weights and buffers while keeping the new mask (LRR keeps the weights and replays the schedule with
+///   a fresh `train` call); the last round's retraining may be left to the fine-tuning phase. Every
+///   round's training is charged, so the cycles divide one budget.
 /// - **At initialisation** (SNIP, GraSP, SynFlow): `startingPoint = .initialisation`, so the session's
 ///   model is the architecture re-initialised from the run's seed (stream `"init"`); score at init, set
-///   masks, return; fine-tuning is then the training of the masked network (such suites give a full
+///   masks and return; fine-tuning is then the training of the masked network (such suites give a full
 ///   training budget).
 /// - **Dynamic sparse** (SET, RigL, GaP, PLATON, SCL, sparse double descent; network slimming's sparsity
 ///   training): set the initial mask, then `train` with hooks: `afterBackward` sees the dense gradient of
-///   the effective weights (before the optimizer masks it) and can add regularisers (slimming's λ·sign(γ));
-///   `afterStep` drops and grows connections with `setMask` and resets the optimizer state of grown
-///   weights (`StepContext.optimizer`). The mask is frozen when `run` returns.
+///   the effective weights before the optimizer masks it (RigL's growth score) and may add regularisers
+///   (slimming's λ·sign(γ)); `afterStep` drops and grows connections with `setMask` and resets the
+///   optimizer state of grown weights through `Session.currentTrainer?.optimizer`. The mask is frozen
+///   when `run` returns.
 /// - **Structured** (L1-filter, DropNet, i-SpaSP, Hessian-guided, early-bird, slimming's channel pruning):
 ///   masks of whole rows/filters (`Mask.outputs`), the matching batch-norm channels (scope `batchNorm`)
 ///   and the next layer's input slices (`Mask.inputs`); metrics read the removed structure from the masks.
-/// - **Low-rank** (LRPET): `train` with an `afterStep` hook that projects each compressed weight onto
-///   rank k at the end of every epoch (weights keep their shapes; no masks); the factorised parameter
-///   and MAC counts are a metric of the Bench run, computed from the ranks.
+/// - **Low-rank** (LRPET): `train` with an `afterEpoch` or `afterStep` hook that projects each compressed
+///   weight onto rank k (weights keep their shapes; no masks); the factorised parameter and MAC counts
+///   follow from the ranks.
 /// - **Modifiers** (SILO, AP, ToST, Scratch-E/B): the configuration names a base method and its
-///   configuration JSON; `run` builds it with `MethodRegistry.method(named:configuration:)` and either runs
-///   it and then acts (Scratch-E/B: `reinitialise()` keeping the masks, so fine-tuning becomes training
-///   from scratch), or sets `Session.recipeAdjustment` first so every `train` call of the base gets the
-///   modified recipe (SILO's per-cycle peak LR from the current density; ToST's label smoothing), or
-///   drives the base's rounds with its own selection step (AP on IMP).
+///   configuration JSON; `run` builds it with `MethodRegistry.method(named:configuration:)` (its `scope`
+///   is the base's) and either runs it and then acts (Scratch-E/B: `reinitialise()` keeping the masks, so
+///   fine-tuning becomes training from scratch), or first sets `Session.recipeAdjustment` so every `train`
+///   call of the base gets a modified recipe (SILO's per-cycle peak LR from `TrainingCall.density`;
+///   ToST's label smoothing), or drives the base's rounds with its own selection step (AP on IMP).
 /// - **Controls** (`dense`): no masks; the whole budget is fine-tuning.
 public protocol PruningMethod: Sendable {
     /// The method's settings with the card's defaults.

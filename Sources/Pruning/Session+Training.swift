@@ -24,12 +24,14 @@ public enum EvaluationSplit: Sendable, Equatable {
 
 /// Training through the session: every optimizer step is charged to the budget.
 extension Session {
-    /// Trains for `steps` optimizer steps with `recipe` (default: the session's fine-tuning recipe,
-    /// its schedule laid over these steps), after charging them to the budget: throws
-    /// `budgetExceeded` before any training when they do not fit. The data order, augmentation and
-    /// dropout come from stream `"training <call index>"`. Masks are re-applied after every step
-    /// (before `hooks.afterStep`); `trainer` is the running `Trainer` while the hooks run (its
-    /// `optimizer` resets state of regrown weights). Steps a `shouldStop` hook skips are refunded.
+    /// Trains for `steps` optimizer steps with `recipe` (default: the session's fine-tuning recipe),
+    /// after charging them to the budget: throws `budgetExceeded` before any training when they do
+    /// not fit. Each call runs a fresh `Trainer` (fresh optimizer state, as open_lth after a rewind;
+    /// the recipe's schedule laid over these `steps`) on the training split; data order, augmentation
+    /// and dropout come from stream `"training <call index>"` of the run's seed. Masks are re-applied
+    /// after every step, before `hooks.afterStep`; `currentTrainer` is the running trainer while the
+    /// hooks run (e.g. to reset the optimizer state of regrown weights). Steps a `shouldStop` hook
+    /// skips are refunded. Returns `nil` for `steps == 0`.
     @discardableResult
     public func train(steps: Int, recipe: TrainingRecipe? = nil, hooks: TrainingHooks = TrainingHooks(),
                       phase: String = "training") throws -> TrainingSummary? {
@@ -58,8 +60,8 @@ extension Session {
     }
 
     /// Spends the remaining budget fine-tuning with the session's recipe (masks fixed by the caller).
-    public func fineTune() throws {
-        try train(steps: budget.remaining, phase: "fine-tuning")
+    public func fineTune(hooks: TrainingHooks = TrainingHooks()) throws {
+        try train(steps: budget.remaining, hooks: hooks, phase: "fine-tuning")
     }
 
     /// Top-1/top-5 accuracy and loss of the model on `split` (inference mode).

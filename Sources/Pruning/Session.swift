@@ -81,21 +81,25 @@ public final class Session {
     }
 
     /// Runs the method, lets `beforeFineTuning` measure the pruned model, then fine-tunes with the
-    /// masks fixed for the rest of the budget.
-    public func execute(beforeFineTuning: (Session) throws -> Void = { _ in }) throws {
+    /// masks fixed for the rest of the budget, calling `fineTuningHooks` (e.g. activation meters).
+    public func execute(fineTuningHooks: TrainingHooks = TrainingHooks(),
+                        beforeFineTuning: (Session) throws -> Void = { _ in }) throws {
         report("pruning")
         try method.run(self)
         masksFrozen = true
         model.applyMasks()
         try beforeFineTuning(self)
-        try fineTune()
+        try fineTune(hooks: fineTuningHooks)
     }
 }
 
 /// A progress report: a phase name and, while training, the step within it.
 public struct SessionProgress: Sendable, Equatable, CustomStringConvertible {
+    /// What the session is doing: `"pruning"`, `"scoring"`, `"training"`, `"fine-tuning"`, …
     public let phase: String
+    /// The step just finished (1-based) while training.
     public let step: Int?
+    /// The steps of the current training call.
     public let steps: Int?
 
     public var description: String {

@@ -2,20 +2,27 @@ import Foundation
 import NN
 import Testing
 import Pruning
+import Training
 
 /// The conformance check every registered method must pass, on `Fixtures`' tiny network and data
 /// (the session is given a training and a validation split only: no test split exists to touch).
 @Suite struct ConformanceTests {
-    @Test(arguments: MethodRegistry.all.map(\.name))
-    func registeredMethodConforms(name: String) throws {
+    @Test(arguments: MethodRegistry.all.map(\.name), [2.0, 8.0])
+    func registeredMethodConforms(name: String, compression: Double) throws {
         let entry = try MethodRegistry.entry(named: name)
-        let session = try Fixtures.session(entry.method())
+        let session = try Fixtures.session(entry.method(), compression: compression)
         let classifier = session.model.classifierPath
         let classifierBefore = classifierState(session)
         var masksBeforeFineTuning: [String: Tensor] = [:]
         var stepsBeforeFineTuning = -1
         var classifierUntouched = false
-        try session.execute { pruned in
+        // Checked at every fine-tuning step, before the optimizer update (the forward pass just used these weights).
+        var stepsWithLivePrunedWeights = 0, checkedSteps = 0
+        let everyStep = TrainingHooks(afterBackward: { _ in
+            checkedSteps += 1
+            if !prunedEntriesAreZero(session) { stepsWithLivePrunedWeights += 1 }
+        })
+        try session.execute(fineTuningHooks: everyStep) { pruned in
             stepsBeforeFineTuning = pruned.budget.used
             // A method that trained nothing yet must have left the classifier bit-identical.
             classifierUntouched = pruned.budget.used > 0
@@ -39,15 +46,23 @@ import Pruning
             #expect(masksBeforeFineTuning[name].map { $0.isBitwiseEqual(to: mask) } == true, "\(name) mask changed")
         }
         #expect(prunedEntriesAreZero(session), "a pruned weight of \(name) moved during fine-tuning")
+        #expect(checkedSteps == session.budget.total - stepsBeforeFineTuning)
+        #expect(stepsWithLivePrunedWeights == 0)
 
         // The budget was respected, and fine-tuning spent exactly what was left.
         #expect(stepsBeforeFineTuning >= 0 && stepsBeforeFineTuning <= session.budget.total)
         #expect(session.budget.used == session.budget.total)
 
         // The same seed gives bit-identical masks and weights.
-        let again = try Fixtures.session(entry.method())
+        let again = try Fixtures.session(entry.method(), compression: compression)
         try again.execute()
         #expect(sameState(session, again), "\(name) is not deterministic for a fixed seed")
+    }
+
+    @Test func sessionDataHoldsNoTestSplit() {
+        // A method can reach data only through `Session.data`: its stored properties are the whole surface.
+        let fields = Mirror(reflecting: Fixtures.data()).children.compactMap(\.label)
+        #expect(fields == ["training", "validation", "normalization"])
     }
 
     /// Classifier parameter copies before the method runs.

@@ -19,17 +19,17 @@ int pb_conv_packed_weight_count(int outChannels, int rowLength);
 /// = w[(8b + i)·rowLength + t], zero-padded to a multiple of 8 channels.
 void pb_conv_pack_weights(int outChannels, int rowLength, const float *w, float *dst);
 
-/// Direct stride-1 convolution of one sample (AVX-512; call only when available; outWidth <= 32):
+/// Direct stride-1 convolution of one sample (AVX-512; call only when available; outWidth <= 32, K <= 16):
 /// y[oc, oh, ow] = bias[oc] + Σ_{c,ki,kj} w[oc, c, ki, kj] · x[c, oh - P + ki, ow - P + kj] (zero outside),
 /// x [C, H, W], packed weights from `pb_conv_pack_weights`, bias [OC] or NULL, y [OC, OH, OW]
 /// with OH = H + 2P - K + 1, OW = W + 2P - K + 1. Sums run over (c, ki, kj) in that order.
 void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
                   const float *bias, float *y);
 
-/// Weight gradient of `pb_conv2d_s1` for one sample (AVX-512; same size limits):
-/// dw[oc, c, ki, kj] += Σ_{oh,ow} dy[oc, oh, ow] · x[c, oh - P + ki, ow - P + kj], with x [C, H, W],
-/// dy [OC, OH, OW] and dw [OC, C, K, K].
-void pb_conv2d_s1_weight_grad(int C, int H, int W, int OC, int K, int P, const float *x, const float *dy,
-                              float *dw);
+/// Weight gradient of `pb_conv2d_s1` over `samples` samples (AVX-512; same size limits):
+/// dw[oc, c, ki, kj] += Σ_n Σ_{oh,ow} dy_n[oc, oh, ow] · x_n[c, oh - P + ki, ow - P + kj], with
+/// x_n = x + n·xStride [C, H, W], dy_n = dy + n·dyStride [OC, OH, OW] and dw [OC, C, K, K].
+void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
+                              const float *x, const float *dy, float *dw);
 
 #endif

@@ -43,10 +43,13 @@ public struct ConvGeometry: Hashable, Sendable {
     public var macs: Int { batch * outChannels * colColumns * colRows }
 }
 
-/// im2col for one sample and group: x `[groupInChannels, H, W]` (row stride H·W) -> col `[colRows, OH·OW]`.
+/// im2col for one sample and group: x `[groupInChannels, H, W]` -> col `[colRows, OH·OW]` (row stride
+/// `rowStride`, default OH·OW, so several samples can sit side by side).
 ///
 /// Row `(c, ki, kj)`, column `(oh, ow)` holds `x[c, oh·s - p + ki, ow·s - p + kj]`, or 0 outside the input.
-package func im2col(_ g: ConvGeometry, input x: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>) {
+package func im2col(_ g: ConvGeometry, input x: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>,
+                    rowStride: Int? = nil) {
+    let stride = rowStride ?? g.colColumns
     let (h, w, k, s, p) = (g.height, g.width, g.kernel, g.stride, g.padding)
     let (oh, ow) = (g.outHeight, g.outWidth)
     var row = col
@@ -74,14 +77,17 @@ package func im2col(_ g: ConvGeometry, input x: UnsafePointer<Float>, col: Unsaf
                     }
                     for j in last..<ow { out[j] = 0 }
                 }
-                row += oh * ow
+                row += stride
             }
         }
     }
 }
 
-/// col2im, the adjoint of `im2col`: adds col `[colRows, OH·OW]` into dx `[groupInChannels, H, W]`.
-package func col2im(_ g: ConvGeometry, col: UnsafePointer<Float>, gradInput dx: UnsafeMutablePointer<Float>) {
+/// col2im, the adjoint of `im2col`: adds col `[colRows, OH·OW]` (row stride `rowStride`) into
+/// dx `[groupInChannels, H, W]`.
+package func col2im(_ g: ConvGeometry, col: UnsafePointer<Float>, gradInput dx: UnsafeMutablePointer<Float>,
+                    rowStride: Int? = nil) {
+    let stride = rowStride ?? g.colColumns
     let (h, w, k, s, p) = (g.height, g.width, g.kernel, g.stride, g.padding)
     let (oh, ow) = (g.outHeight, g.outWidth)
     var row = col
@@ -103,7 +109,7 @@ package func col2im(_ g: ConvGeometry, col: UnsafePointer<Float>, gradInput dx: 
                         for j in first..<last { dst[j * s] += src[j] }
                     }
                 }
-                row += oh * ow
+                row += stride
             }
         }
     }

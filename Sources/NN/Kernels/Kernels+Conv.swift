@@ -40,20 +40,15 @@ package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, wei
 /// Conv backward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, dy `[N, OC, OH, OW]`.
 ///
 /// Adds `Σ_n dy_g · im2col(x_g)ᵀ` to gradWeight `[OC, C/groups, k, k]` and `Σ_{n,p} dy` to gradBias `[OC]`;
-/// writes `col2im(W_gᵀ · dy_g)` to gradInput `[N, C, H, W]` when given. Stride-1 layers the direct
-/// kernel handles compute both without im2col (dx as a convolution of dy with the flipped kernel).
-/// The batch is cut into
-/// `reductionChunkCount(N)` fixed chunks whose partial sums are added in order: results do not
+/// writes `col2im(W_gᵀ · dy_g)` to gradInput `[N, C, H, W]` when given. Layers the direct kernel
+/// handles compute both without im2col (dx as a convolution of dy with the flipped kernel); the
+/// others batch up to `columnBudget` columns of several samples into one GEMM. The batch is cut
+/// into `reductionChunkCount(N)` fixed chunks whose partial sums are added in order: results do not
 /// depend on `threads`.
 package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
                             gradOutput dy: UnsafePointer<Float>, gradInput dx: UnsafeMutablePointer<Float>?,
                             gradWeight dw: UnsafeMutablePointer<Float>, gradBias db: UnsafeMutablePointer<Float>?,
                             workspace: Workspace<Float>, threads: Int) {
-    let (ocg, rows, cols) = (g.groupOutChannels, g.colRows, g.colColumns)
-    let colSize = rows * cols, weightCount = g.outChannels * rows
-    let chunks = reductionChunkCount(g.batch)
-    let partialSize = weightCount + g.outChannels
-    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
     var gemmGradInput = dx
     if let dx, let transposed = g.transposedForInputGradient, usesDirectConvolution(transposed) {
         // Stride 1: dL/dx is the correlation of dy with the flipped, transposed kernel.
@@ -64,53 +59,76 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
                             threads: threads)
         gemmGradInput = nil
     }
-    let pdx = gemmGradInput.map { SharedPointer($0) }
-    // The direct weight gradient needs no im2col; narrow rows (< 10) waste lanes, so they use GEMM.
-    let direct = usesDirectConvolution(g) && g.outWidth >= 10 && gemmGradInput == nil
-    let scratchPerWorker = g.isPointwise || direct ? 0 : 2 * colSize
+    // The direct weight gradient (all samples of a chunk in one call) needs dx to be done already.
+    let direct = usesDirectConvolution(g) && gemmGradInput == nil
+    let (ocg, rows, cols) = (g.groupOutChannels, g.colRows, g.colColumns)
+    let weightCount = g.outChannels * rows
+    let chunks = reductionChunkCount(g.batch)
+    let partialSize = weightCount + g.outChannels
+    let perChunk = (g.batch + chunks - 1) / chunks
+    let samplesPerGEMM = max(1, min(perChunk, columnBudget / cols))
+    let width = samplesPerGEMM * cols
+    let scratchPerWorker = direct ? 0 : (rows + ocg) * width + (gemmGradInput == nil ? 0 : rows * width)
     let base = workspace.pointer(count: chunks * partialSize + threads * scratchPerWorker)
     let (partials, scratch) = (SharedPointer(base), SharedPointer(base + chunks * partialSize))
+    let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
+    let pdx = gemmGradInput.map { SharedPointer($0) }
+    let groupInput = g.groupInChannels * g.height * g.width
     parallelFor(chunks: chunks, threads: threads) { chunk, worker in
         let dwPart = partials[chunk * partialSize], dbPart = dwPart + weightCount
         dwPart.update(repeating: 0, count: partialSize)
-        let col = scratch[worker * scratchPerWorker], dcol = col + colSize
-        for n in chunkRange(chunk, of: chunks, count: g.batch) {
-            for group in 0..<g.groups {
-                let xOffset = n * g.inputSampleCount + group * g.groupInChannels * g.height * g.width
-                let dys = pdy[n * g.outputSampleCount + group * ocg * cols]
-                let wg = pw[group * ocg * rows]
-                if direct {
-                    pb_conv2d_s1_weight_grad(Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
-                                             Int32(g.kernel), Int32(g.padding), px[xOffset], dys,
-                                             dwPart + group * ocg * rows)
+        let col = scratch[worker * scratchPerWorker], dyBatch = col + rows * width, dcol = dyBatch + ocg * width
+        let range = chunkRange(chunk, of: chunks, count: g.batch)
+        for group in 0..<g.groups {
+            var first = range.lowerBound
+            if direct {
+                let start = range.lowerBound
+                pb_conv2d_s1_weight_grad(Int32(range.count), g.inputSampleCount, g.outputSampleCount,
+                                         Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
+                                         Int32(g.kernel), Int32(g.padding),
+                                         px[start * g.inputSampleCount + group * groupInput],
+                                         pdy[start * g.outputSampleCount + group * ocg * cols],
+                                         dwPart + group * ocg * rows)
+                for n in range {
+                    addRowSums(pdy[n * g.outputSampleCount + group * ocg * cols], rows: ocg, columns: cols,
+                               into: dbPart + group * ocg)
+                }
+                continue
+            }
+            while first < range.upperBound {
+                let count = min(samplesPerGEMM, range.upperBound - first)
+                let ld = count * cols
+                for t in 0..<count {
+                    let n = first + t
+                    let xs = px[n * g.inputSampleCount + group * groupInput]
+                    let dys = pdy[n * g.outputSampleCount + group * ocg * cols]
                     addRowSums(dys, rows: ocg, columns: cols, into: dbPart + group * ocg)
-                    continue
+                    im2col(g, input: xs, col: col + t * cols, rowStride: ld)
+                    for oc in 0..<ocg { (dyBatch + oc * ld + t * cols).update(from: dys + oc * cols, count: cols) }
                 }
-                var source = px[xOffset]
-                if !g.isPointwise {
-                    im2col(g, input: source, col: col)
-                    source = col
-                }
-                gemm(transB: true, m: ocg, n: rows, k: cols, a: dys, lda: cols, b: source, ldb: cols,
+                // dW_g [OCg, rows] += dyBatch [OCg, ld] · colᵀ [ld, rows]
+                gemm(transB: true, m: ocg, n: rows, k: ld, a: dyBatch, lda: ld, b: col, ldb: ld,
                      beta: 1, c: dwPart + group * ocg * rows, ldc: rows)
-                addRowSums(dys, rows: ocg, columns: cols, into: dbPart + group * ocg)
-                guard let pdx else { continue }
-                let dxs = pdx[xOffset]
-                if g.isPointwise {
-                    gemm(transA: true, m: rows, n: cols, k: ocg, a: wg, lda: rows, b: dys, ldb: cols,
-                         beta: 0, c: dxs, ldc: cols)
-                } else {
-                    gemm(transA: true, m: rows, n: cols, k: ocg, a: wg, lda: rows, b: dys, ldb: cols,
-                         beta: 0, c: dcol, ldc: cols)
-                    dxs.update(repeating: 0, count: g.groupInChannels * g.height * g.width)
-                    col2im(g, col: dcol, gradInput: dxs)
+                if let pdx {
+                    // dcol [rows, ld] = W_gᵀ [rows, OCg] · dyBatch [OCg, ld], then col2im per sample.
+                    gemm(transA: true, m: rows, n: ld, k: ocg, a: pw[group * ocg * rows], lda: rows, b: dyBatch,
+                         ldb: ld, beta: 0, c: dcol, ldc: ld)
+                    for t in 0..<count {
+                        let dxs = pdx[(first + t) * g.inputSampleCount + group * groupInput]
+                        dxs.update(repeating: 0, count: groupInput)
+                        col2im(g, col: dcol + t * cols, gradInput: dxs, rowStride: ld)
+                    }
                 }
+                first += count
             }
         }
     }
     reducePartials(base, chunks: chunks, stride: partialSize, count: weightCount, into: dw)
     if let db { reducePartials(base + weightCount, chunks: chunks, stride: partialSize, count: g.outChannels, into: db) }
 }
+
+/// The most im2col columns (samples × OH·OW) one backward GEMM gathers, bounding per-worker scratch.
+package let columnBudget = 1024
 
 /// Adds the sum of each row of a `[rows, columns]` matrix to `sums[row]`.
 package func addRowSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {

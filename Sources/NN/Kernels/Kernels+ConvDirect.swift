@@ -2,9 +2,9 @@ import CKernels
 
 /// The direct (im2col-free) stride-1 convolution path, on CPUs with AVX-512.
 
-/// True when `g` runs on the direct kernel: AVX-512, stride 1, output rows 4…32 wide, kernel ≤ 16.
+/// True when `g` runs on the direct kernel: AVX-512, stride 1, output rows 3…32 wide, kernel ≤ 16.
 package func usesDirectConvolution(_ g: ConvGeometry) -> Bool {
-    GEMMBackend.avx512Available && g.stride == 1 && g.kernel <= 16 && g.outWidth >= 4 && g.outWidth <= 32
+    GEMMBackend.avx512Available && g.stride == 1 && g.kernel <= 16 && g.outWidth >= 3 && g.outWidth <= 32
 }
 
 /// Direct conv forward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, bias `[OC]` or nil -> y `[N, OC, OH, OW]`.

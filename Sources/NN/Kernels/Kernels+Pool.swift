@@ -46,12 +46,15 @@ private func maxPool2x2(_ xp: UnsafeMutablePointer<Float>, _ yp: UnsafeMutablePo
         for j in 0..<ow {
             var best = top + 2 * j
             var value = xp[best]
-            for candidate in [top + 2 * j + 1, bottom + 2 * j, bottom + 2 * j + 1] {
+            @inline(__always) func consider(_ candidate: Int) {
                 let v = xp[candidate]
                 let take = v > value || v.isNaN
                 best = take ? candidate : best
                 value = take ? v : value
             }
+            consider(top + 2 * j + 1)
+            consider(bottom + 2 * j)
+            consider(bottom + 2 * j + 1)
             yp[i * ow + j] = value
             ip[i * ow + j] = Int32(best)
         }

@@ -1,0 +1,18 @@
+/// Why a benchmark step failed: names the file and the object (suite key, run, record) involved.
+public enum BenchError: Error, CustomStringConvertible, Equatable {
+    /// Reading or writing a file failed.
+    case io(file: String, message: String)
+    /// A suite file is malformed: `key` is the dotted path inside it (`methods[2].configuration`).
+    case suite(file: String, key: String, message: String)
+    /// A run could not be carried out as described (infeasible target, divergence, bad configuration).
+    case run(String)
+
+    /// The message, naming the file and object involved.
+    public var description: String {
+        switch self {
+        case .io(let file, let message): "\(file): \(message)"
+        case .suite(let file, let key, let message): "\(file): key '\(key)': \(message)"
+        case .run(let message): message
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Data
+import Foundation
+import NN
+import Pruning
+import Training
+
+/// Carries out one planned run: loads the dataset and the dense checkpoint, builds the `Session`,
+/// runs the method, measures before and after fine-tuning, and saves the pruned model with its masks.
+///
+/// Data preparation per run: the validation split (`validationCount` examples, stratified) is
+/// carved from the training split with stream `"validation"` of the run's seed; the rest is the
+/// session's training split. The budget in epochs converts to steps with the fine-tuning batch size
+/// over that training split. Fine-tuning runs through `Session.train` with a forward observer that
+/// measures the dynamic dead-neuron rate.
+public final class Runner {
+    /// Kernel threads per run.
+    public var threads: Int
+    /// Examples carved from the training split as the validation split (at most a tenth of it).
+    public var validationCount = 5000
+    /// Batches timed for the latency measurement.
+    public var latencyRepeats = 5
+    private let store: ResultStore
+    private var datasets: [String: ImageDataset] = [:]
+    private var checkpoints: [String: Checkpoint] = [:]
+    private var carved: (key: String, data: SessionData)?
+
+    /// A runner that writes masks into `store`; `datasets` may hold already-loaded datasets by path.
+    public init(store: ResultStore, threads: Int = 1, datasets: [String: ImageDataset] = [:]) {
+        self.store = store
+        self.threads = max(1, threads)
+        self.datasets = datasets
+    }
+
+    /// Executes `run`, reporting phases to `phase`; throws when the run cannot be carried out.
+    public func execute(_ run: PlannedRun, phase: @escaping (String) -> Void) throws -> RunOutcome {
+        let spec = run.spec
+        guard spec.engine == PruneBenchVersion.engine else {
+            throw BenchError.run("run \(run.digest) was planned for engine \(spec.engine); this is \(PruneBenchVersion.engine)")
+        }
+        var clock = PhaseClock()
+        phase("loading")
+        let dataset = try loadDataset(spec.dataset)
+        let model = try loadModel(spec.checkpoint, seed: spec.seed)
+        let data = try sessionData(dataset, path: spec.dataset.path, seed: spec.seed)
+        let recipe = try spec.fineTuning.decode(TrainingRecipe.self)
+        let stepsPerEpoch = recipe.batchesPerEpoch(examples: data.training.count)
+        let budget = spec.budget.steps(perEpoch: stepsPerEpoch)
+        let method = try MethodRegistry.entry(named: spec.method)
+            .method(configuration: Data(spec.configuration.canonical.utf8))
+        let session = try Session(method: method, model: model, data: data, compression: spec.compression,
+                                  seed: spec.seed, budget: budget, recipe: recipe) { phase($0.description) }
+        session.threads = threads
+        clock.lap("load")
+
+        var before: EvaluationMetrics?
+        let deadNeurons = DeadNeuronMeter()
+        try session.execute { session in
+            clock.lap("prune")
+            phase("measuring")
+            before = try self.evaluate(session, test: dataset.test)
+            clock.lap("measure")
+            let hooks = TrainingHooks(afterStep: { _ in deadNeurons.endStep() }, forwardObserver: deadNeurons.observe)
+            try session.train(steps: session.budget.remaining, hooks: hooks, phase: "fine-tuning")
+            clock.lap("fine-tune")
+        }
+        phase("measuring")
+        let after = try evaluate(session, test: dataset.test)
+        guard after.test.loss.isFinite, let before else {
+            throw BenchError.run("the model diverged: test loss \(after.test.loss) after fine-tuning")
+        }
+        let metrics = RunMetrics(
+            beforeFineTuning: before, afterFineTuning: after,
+            parameters: ParameterCounts(parameters: model.parameters, prunable: Set(session.prunable.map(\.name))),
+            macs: MACCounter.count(model.root, inputShape: model.exampleShape, threads: threads),
+            deadNeuronRate: deadNeurons.rate,
+            latency: LatencyMeter.measure(model, inputShape: model.exampleShape, repeats: latencyRepeats, threads: threads),
+            budget: BudgetUsage(steps: session.budget.used, limit: budget, stepsPerEpoch: stepsPerEpoch))
+        let masks = try saveModel(model, masks: session.masks, dataset: dataset.name, digest: run.digest)
+        clock.lap("measure")
+        return RunOutcome(metrics: metrics, masks: masks, phases: clock.phases)
+    }
+
+    /// Test and validation accuracy of the session's model.
+    func evaluate(_ session: Session, test: ImageSplit) throws -> EvaluationMetrics {
+        let testResult = try Training.evaluate(model: session.model, split: test, normalization: session.data.normalization,
+                                               threads: threads)
+        let validation = try session.evaluate(on: .validation)
+        return EvaluationMetrics(test: AccuracyMetrics(testResult), validation: AccuracyMetrics(validation))
+    }
+
+    /// The dataset at `reference.path`, loaded once per process and checked against its digest.
+    func loadDataset(_ reference: FileReference) throws -> ImageDataset {
+        if let dataset = datasets[reference.path] { return dataset }
+        try verify(reference, what: "dataset")
+        let dataset = try DatasetFile.read(path: reference.path)
+        datasets[reference.path] = dataset
+        return dataset
+    }
+
+    /// A fresh model holding the checkpoint's weights (the checkpoint file is read once per process).
+    func loadModel(_ reference: FileReference, seed: UInt64) throws -> Model {
+        let checkpoint: Checkpoint
+        if let cached = checkpoints[reference.path] { checkpoint = cached } else {
+            try verify(reference, what: "checkpoint")
+            checkpoint = try Checkpoint.read(path: reference.path)
+            checkpoints[reference.path] = checkpoint
+        }
+        guard let architecture = try checkpoint.decodeArchitecture(as: Architecture.self) else {
+            throw BenchError.io(file: reference.path, message: "the checkpoint has no architecture attribute")
+        }
+        var random = SeededGenerator(seed: seed).derived("model")
+        let model = try Model(architecture, random: &random)
+        try model.load(stateDict: checkpoint.stateDict)
+        return model
+    }
+
+    /// The session's training and validation splits for `seed` (the last carving is reused).
+    func sessionData(_ dataset: ImageDataset, path: String, seed: UInt64) throws -> SessionData {
+        let key = "\(path)#\(seed)"
+        if let carved, carved.key == key { return carved.data }
+        var random = SeededGenerator(seed: seed).derived("validation")
+        let count = min(validationCount, dataset.train.count / 10)
+        let (train, validation) = try dataset.train.carveValidation(count: count, random: &random)
+        let data = SessionData(training: train, validation: validation, normalization: dataset.normalization)
+        carved = (key, data)
+        return data
+    }
+
+    /// Throws unless the file at `reference.path` still has the digest the run was planned with.
+    func verify(_ reference: FileReference, what: String) throws {
+        let digest = try sha256Hex(ofFile: reference.path)
+        guard digest == reference.sha256 else {
+            throw BenchError.io(file: reference.path, message: "the \(what) changed since the run was planned "
+                + "(SHA-256 \(digest), expected \(reference.sha256))")
+        }
+    }
+
+    /// Writes the pruned, fine-tuned model and its masks to `masks/<digest>.h5`; returns the relative path.
+    func saveModel(_ model: Model, masks: [(name: String, mask: Tensor)], dataset: String, digest: String) throws -> String {
+        var checkpoint = Checkpoint(tensors: model.stateDict(), masks: masks.map { (name: $0.name, tensor: $0.mask) })
+        try checkpoint.setArchitecture(model.architecture)
+        checkpoint.dataset = dataset
+        let location = store.masksURL(digest)
+        try checkpoint.write(to: location.url.path)
+        return location.relative
+    }
+}
+
+extension AccuracyMetrics {
+    /// The metrics of a `Training.Evaluation`.
+    init(_ evaluation: Evaluation) {
+        self.init(top1: evaluation.top1, top5: evaluation.top5, loss: evaluation.loss, count: evaluation.count)
+    }
+}
+
+/// Wall time per phase of a run.
+struct PhaseClock {
+    private var last = ContinuousClock.now
+    private(set) var phases: [String: Double] = [:]
+
+    /// Adds the time since the previous lap to `phase`.
+    mutating func lap(_ phase: String) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        phases[phase, default: 0] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        last = now
+    }
+}

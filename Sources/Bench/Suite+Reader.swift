@@ -1,0 +1,166 @@
+import Foundation
+import Training
+import Yams
+
+/// Reads the parts of a suite document, turning every problem into an error naming the file and key.
+struct SuiteReader {
+    let file: String
+
+    static func decodeYAML(_ text: String, file: String) throws -> JSONValue {
+        do { return try YAMLDecoder().decode(JSONValue.self, from: text) } catch let error as DecodingError {
+            throw BenchError.suite(file: file, key: "(document)", message: "not a YAML mapping: \(describe(error))")
+        } catch {
+            throw BenchError.suite(file: file, key: "(document)", message: "invalid YAML: \(error)")
+        }
+    }
+
+    func fail(_ key: String, _ message: String) -> BenchError { .suite(file: file, key: key, message: message) }
+
+    func join(_ parent: String, _ child: String) -> String { parent.isEmpty ? child : "\(parent).\(child)" }
+
+    func mapping(_ value: JSONValue, key: String) throws -> [String: JSONValue] {
+        guard case .object(let members) = value else { throw fail(key, "expected a mapping, got \(value.kindDescription)") }
+        return members
+    }
+
+    func list(_ value: JSONValue, key: String) throws -> [JSONValue] {
+        guard case .array(let items) = value else { throw fail(key, "expected a list, got \(value.kindDescription)") }
+        guard !items.isEmpty else { throw fail(key, "expected a non-empty list") }
+        return items
+    }
+
+    func string(_ value: JSONValue, key: String) throws -> String {
+        guard case .string(let text) = value, !text.isEmpty else {
+            throw fail(key, "expected a non-empty string, got \(value.kindDescription)")
+        }
+        return text
+    }
+
+    func number(_ value: JSONValue, key: String) throws -> Double {
+        guard case .number(let number) = value, number.isFinite else {
+            throw fail(key, "expected a number, got \(value.kindDescription)")
+        }
+        return number
+    }
+
+    func require(_ object: [String: JSONValue], _ member: String, key: String) throws -> JSONValue {
+        guard let value = object[member] else { throw fail(join(key, member), "missing") }
+        return value
+    }
+
+    func rejectUnknown(_ object: [String: JSONValue], allowed: Set<String>, key: String) throws {
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw fail(join(key, unknown), "unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func dataset(_ value: JSONValue) throws -> Suite.DatasetSource {
+        let text = try string(value, key: "dataset")
+        return text == "fashion-mnist" ? .fashionMNIST : .file(text)
+    }
+
+    func models(_ root: [String: JSONValue]) throws -> [Suite.ModelSource] {
+        guard let value = root["models"] else { return [] }
+        return try list(value, key: "models").enumerated().map { index, item in
+            let key = "models[\(index)]"
+            let object = try mapping(item, key: key)
+            try rejectUnknown(object, allowed: ["name", "architecture", "training"], key: key)
+            let name = try string(require(object, "name", key: key), key: join(key, "name"))
+            var architecture = try require(object, "architecture", key: key)
+            if case .string(let zooName) = architecture { architecture = .object(["name": .string(zooName)]) }
+            _ = try mapping(architecture, key: join(key, "architecture"))
+            let recipe = try decodeRecipe(object["training"] ?? .object([:]), key: join(key, "training"))
+            return Suite.ModelSource(name: name, origin: .train(architecture: architecture, recipe: recipe), key: key)
+        }
+    }
+
+    func checkpoints(_ root: [String: JSONValue]) throws -> [Suite.ModelSource] {
+        guard let value = root["checkpoints"] else { return [] }
+        return try list(value, key: "checkpoints").enumerated().map { index, item in
+            let key = "checkpoints[\(index)]"
+            let object = try mapping(item, key: key)
+            try rejectUnknown(object, allowed: ["name", "path"], key: key)
+            return Suite.ModelSource(name: try string(require(object, "name", key: key), key: join(key, "name")),
+                                     origin: .checkpoint(try string(require(object, "path", key: key), key: join(key, "path"))),
+                                     key: key)
+        }
+    }
+
+    func methods(_ value: JSONValue) throws -> [Suite.MethodChoice]? {
+        if case .string("all") = value { return nil }
+        return try list(value, key: "methods").enumerated().map { index, item in
+            let key = "methods[\(index)]"
+            if case .string(let name) = item { return Suite.MethodChoice(name: name, configuration: .object([:]), key: key) }
+            let object = try mapping(item, key: key)
+            try rejectUnknown(object, allowed: ["name", "configuration"], key: key)
+            let configuration = object["configuration"] ?? .object([:])
+            _ = try mapping(configuration, key: join(key, "configuration"))
+            return Suite.MethodChoice(name: try string(require(object, "name", key: key), key: join(key, "name")),
+                                      configuration: configuration, key: key)
+        }
+    }
+
+    func compressions(_ value: JSONValue) throws -> [Double] {
+        try list(value, key: "compressions").enumerated().map { index, item in
+            let target = try number(item, key: "compressions[\(index)]")
+            guard target >= 1 else { throw fail("compressions[\(index)]", "expected a compression ratio ≥ 1, got \(target)") }
+            return target
+        }
+    }
+
+    func seeds(_ value: JSONValue) throws -> [UInt64] {
+        try list(value, key: "seeds").enumerated().map { index, item in
+            let seed = try number(item, key: "seeds[\(index)]")
+            guard seed >= 0, seed == seed.rounded(), seed < 9_007_199_254_740_992 else {
+                throw fail("seeds[\(index)]", "expected an integer in 0..<2^53, got \(seed)")
+            }
+            return UInt64(seed)
+        }
+    }
+
+    func fineTuning(_ value: JSONValue) throws -> (TrainingBudget, TrainingRecipe) {
+        let object = try mapping(value, key: "fineTuning")
+        try rejectUnknown(object, allowed: ["epochs", "steps", "recipe"], key: "fineTuning")
+        let budget: TrainingBudget
+        switch (object["epochs"], object["steps"]) {
+        case (let epochs?, nil):
+            let count = try number(epochs, key: "fineTuning.epochs")
+            guard count >= 0 else { throw fail("fineTuning.epochs", "expected a number ≥ 0, got \(count)") }
+            budget = TrainingBudget(epochs: count)
+        case (nil, let steps?):
+            let count = try number(steps, key: "fineTuning.steps")
+            guard count >= 0, count == count.rounded() else {
+                throw fail("fineTuning.steps", "expected an integer ≥ 0, got \(count)")
+            }
+            budget = TrainingBudget(steps: Int(count))
+        default:
+            throw fail("fineTuning", "give exactly one of 'epochs' and 'steps'")
+        }
+        let recipe = try decodeRecipe(object["recipe"] ?? .object([:]), key: "fineTuning.recipe")
+        return (budget, recipe)
+    }
+
+    func decodeRecipe(_ value: JSONValue, key: String) throws -> TrainingRecipe {
+        _ = try mapping(value, key: key)
+        do { return try value.decode(TrainingRecipe.self) } catch let error as DecodingError {
+            throw fail(key, SuiteReader.describe(error))
+        } catch {
+            throw fail(key, String(describing: error))
+        }
+    }
+
+    /// A one-line description of a decoding error with the path of the offending member.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at '\(keys.joined(separator: "."))'"
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "expected \(type)\(path(context)): \(context.debugDescription)"
+        case .valueNotFound(let type, let context): return "missing \(type)\(path(context))"
+        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
+        case .dataCorrupted(let context): return "\(context.debugDescription)\(path(context))"
+        @unknown default: return String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Training
+
+/// A benchmark suite read from YAML: a dataset, starting models, methods, compression targets,
+/// seeds and the fine-tuning budget and recipe. `expand` turns it into the grid of runs.
+///
+/// ```yaml
+/// name: smoke                     # optional; default: the file name without extension
+/// dataset: fashion-mnist          # a dataset .h5 path, or `fashion-mnist` (imported when missing)
+/// models:                         # trained first, cached in checkpoints/ by architecture + recipe
+///   - name: mlp                   # the label in the leaderboard
+///     architecture: mlp           # a zoo name, or a mapping (an architecture description)
+///     training: {epochs: 10}      # a training recipe; missing fields take TrainingRecipe's defaults
+/// checkpoints:                    # and/or existing checkpoint files
+///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}
+/// methods: all                    # or a list of names and/or {name: …, configuration: {…}}
+/// compressions: [2, 4, 8]         # targets > 1 (the dense control runs once, at 1)
+/// seeds: [0, 1, 2]
+/// fineTuning:
+///   epochs: 2                     # the budget after the dense checkpoint: epochs or steps
+///   recipe: {optimizer: {kind: sgd, lr: 0.01}}  # batch size, optimizer, schedule of fine-tuning
+/// ```
+public struct Suite: Sendable {
+    /// Where the dataset comes from.
+    public enum DatasetSource: Hashable, Sendable {
+        /// Fashion-MNIST, imported from the Debian package into `data/fashion-mnist.h5` when missing.
+        case fashionMNIST
+        /// An existing dataset file.
+        case file(String)
+    }
+
+    /// A starting model: trained by the harness first, or an existing checkpoint.
+    public struct ModelSource: Hashable, Sendable {
+        public enum Origin: Hashable, Sendable {
+            /// Train `architecture` (a JSON architecture description) with `recipe`.
+            case train(architecture: JSONValue, recipe: TrainingRecipe)
+            /// Load the checkpoint at this path.
+            case checkpoint(String)
+        }
+        /// The label used in leaderboards.
+        public var name: String
+        public var origin: Origin
+        /// Where it was given in the file (`models[0]`, `checkpoints[1]`), for error messages.
+        public var key: String
+    }
+
+    /// A method to run and its configuration (as given: members not in the file take defaults).
+    public struct MethodChoice: Hashable, Sendable {
+        public var name: String
+        public var configuration: JSONValue
+        /// Where it was given in the file (`methods[2]`), for error messages.
+        public var key: String
+    }
+
+    /// The suite's name (its report folder is `reports/<name>/`).
+    public var name: String
+    /// The file it was read from.
+    public var file: String
+    public var dataset: DatasetSource
+    public var models: [ModelSource]
+    /// `nil` means every registered method.
+    public var methods: [MethodChoice]?
+    public var compressions: [Double]
+    public var seeds: [UInt64]
+    public var budget: TrainingBudget
+    /// The fine-tuning recipe; its length fields are ignored (the budget sets the length).
+    public var fineTuning: TrainingRecipe
+}
+
+extension Suite {
+    /// Reads and checks the suite file at `path`; errors name the file and the key.
+    public static func load(path: String) throws -> Suite {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw BenchError.io(file: path, message: "cannot read the suite file: \(error.localizedDescription)")
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try parse(yaml: text, file: path, defaultName: name)
+    }
+
+    /// Parses suite YAML `text`; `file` names it in errors.
+    public static func parse(yaml text: String, file: String, defaultName: String) throws -> Suite {
+        let document = try SuiteReader.decodeYAML(text, file: file)
+        let reader = SuiteReader(file: file)
+        let root = try reader.mapping(document, key: "(document)")
+        try reader.rejectUnknown(root, allowed: ["name", "dataset", "models", "checkpoints", "methods",
+                                                 "compressions", "seeds", "fineTuning"], key: "")
+        let name = try root["name"].map { try reader.string($0, key: "name") } ?? defaultName
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw BenchError.suite(file: file, key: "name", message: "expected letters, digits, '-', '_' or '.', got '\(name)'")
+        }
+        let models = try reader.models(root) + reader.checkpoints(root)
+        guard !models.isEmpty else {
+            throw BenchError.suite(file: file, key: "models", message: "the suite needs at least one model or checkpoint")
+        }
+        let duplicates = Dictionary(grouping: models, by: \.name).filter { $0.value.count > 1 }.keys.sorted()
+        if let first = duplicates.first {
+            throw BenchError.suite(file: file, key: "models", message: "model name '\(first)' is used twice")
+        }
+        let (budget, recipe) = try reader.fineTuning(try reader.require(root, "fineTuning", key: ""))
+        return Suite(name: name, file: file, dataset: try reader.dataset(try reader.require(root, "dataset", key: "")),
+                     models: models, methods: try reader.methods(try reader.require(root, "methods", key: "")),
+                     compressions: try reader.compressions(try reader.require(root, "compressions", key: "")),
+                     seeds: try reader.seeds(try reader.require(root, "seeds", key: "")),
+                     budget: budget, fineTuning: recipe)
+    }
+}

@@ -1,0 +1,71 @@
+import Data
+import Foundation
+import NN
+import Pruning
+
+extension MethodCatalogEntry {
+    /// The catalog of every method in `MethodRegistry`, in registry order.
+    public static func registry() throws -> [MethodCatalogEntry] {
+        try MethodRegistry.all.map { entry in
+            MethodCatalogEntry(name: entry.name, defaultConfiguration: try JSONDecoder().decode(
+                JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control) { configuration in
+                _ = try entry.method(configuration: Data(configuration.canonical.utf8))
+            }
+        }
+    }
+}
+
+/// What `prunebench run` did: the grid's counts, the leaderboard and where the reports went.
+public struct SuiteRunResult {
+    public var suite: Suite
+    public var summary: GridSummary
+    public var leaderboard: Leaderboard
+    public var reportDirectory: String
+    public var wallSeconds: Double
+}
+
+/// Runs a suite end to end: prepare inputs, expand, run what is missing, write the leaderboard.
+public struct SuiteRunner {
+    /// The results store directory.
+    public var resultsDirectory = "results"
+    /// Reports go to `<reportsDirectory>/<suite name>/`.
+    public var reportsDirectory = "reports"
+    /// Re-run runs already stored.
+    public var force = false
+    /// Kernel threads per run (and for training checkpoints).
+    public var threads = 1
+    /// Where datasets are imported and checkpoints trained.
+    public var preparer = SuitePreparer()
+    /// Lines about preparation and the outcome (not drawn progress).
+    public var log: (String) -> Void = { _ in }
+
+    /// The default settings.
+    public init() {}
+
+    /// Runs the suite at `path`.
+    public func run(suitePath path: String, progress: ProgressDisplay? = nil) throws -> SuiteRunResult {
+        let start = ContinuousClock.now
+        let suite = try Suite.load(path: path)
+        let catalog = try MethodCatalogEntry.registry()
+        _ = try suite.resolvedMethods(catalog)  // reject bad methods before importing or training anything
+        var preparer = self.preparer
+        preparer.threads = threads
+        preparer.log = log
+        let (inputs, dataset) = try preparer.prepare(suite)
+        let runs = try suite.expand(inputs, catalog: catalog)
+        let store = try ResultStore(path: resultsDirectory)
+        let runner = Runner(store: store, threads: threads, datasets: [inputs.dataset.path: dataset])
+        let grid = GridRunner(store: store, force: force, environment: [
+            "threads": "\(threads)", "blas": blasCoreName(),
+        ])
+        let summary = try grid.run(runs, progress: progress) { run, phase in try runner.execute(run, phase: phase) }
+        let digests = Set(runs.map(\.digest))
+        let records = try store.allRecords().filter { digests.contains($0.digest) }
+        let leaderboard = Leaderboard(records: records)
+        let directory = "\(reportsDirectory)/\(suite.name)"
+        try leaderboard.write(to: directory, title: "PruneBench leaderboard: \(suite.name)")
+        let elapsed = ContinuousClock.now - start
+        return SuiteRunResult(suite: suite, summary: summary, leaderboard: leaderboard, reportDirectory: directory,
+                              wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import Training
+@testable import Bench
+
+/// Suite YAML parsing, its error messages, and expansion into runs.
+@Suite struct SuiteTests {
+    static let text = """
+        name: tiny
+        dataset: fashion-mnist
+        models:
+          - name: mlp
+            architecture: mlp
+            training: {epochs: 1, batchSize: 64}
+        checkpoints:
+          - {name: pt, path: checkpoints/pt.h5}
+        methods:
+          - dense
+          - magnitude
+          - name: magnitude
+            configuration: {scope: layer, biases: true}
+        compressions: [2, 4]
+        seeds: [0, 1]
+        fineTuning:
+          epochs: 0.5
+          recipe:
+            optimizer: {kind: sgd, lr: 0.01, nesterov: true}
+            schedule: {kind: constant}
+
+        """
+
+    static let catalog = [
+        MethodCatalogEntry(name: "dense", defaultConfiguration: .object([:]), isControl: true) { _ in },
+        MethodCatalogEntry(name: "magnitude", defaultConfiguration: .object(["scope": .string("global"), "biases": .bool(true)]),
+                           isControl: false) { configuration in
+            guard case .string(let scope) = configuration.objectValue?["scope"] ?? .null, ["global", "layer"].contains(scope) else {
+                throw BenchError.run("scope must be 'global' or 'layer'")
+            }
+        },
+        MethodCatalogEntry(name: "random", defaultConfiguration: .object([:]), isControl: false) { _ in },
+    ]
+
+    static let inputs = PreparedInputs(
+        dataset: FileReference(path: "data/fashion-mnist.h5", sha256: "d"), datasetName: "fashion-mnist",
+        models: [("mlp", FileReference(path: "checkpoints/mlp.h5", sha256: "m")),
+                 ("pt", FileReference(path: "checkpoints/pt.h5", sha256: "p"))])
+
+    static func error(_ yaml: String) -> String {
+        do {
+            _ = try Suite.parse(yaml: yaml, file: "suites/bad.yaml", defaultName: "bad").expand(inputs, catalog: catalog)
+            return "no error"
+        } catch { return String(describing: error) }
+    }
+
+    @Test func parsesEveryPart() throws {
+        let suite = try Suite.parse(yaml: SuiteTests.text, file: "suites/tiny.yaml", defaultName: "x")
+        #expect(suite.name == "tiny" && suite.dataset == .fashionMNIST)
+        #expect(suite.models.map(\.name) == ["mlp", "pt"])
+        var recipe = TrainingRecipe(epochs: 1, batchSize: 64)
+        recipe.seed = 0
+        #expect(suite.models[0].origin == .train(architecture: .object(["name": .string("mlp")]), recipe: recipe))
+        #expect(suite.models[1].origin == .checkpoint("checkpoints/pt.h5"))
+        #expect(suite.compressions == [2, 4] && suite.seeds == [0, 1] && suite.budget == TrainingBudget(epochs: 0.5))
+        #expect(suite.fineTuning.optimizer == .sgd(lr: 0.01, nesterov: true))
+        #expect(try suite.fineTuningJSON.canonical == #"{"optimizer":{"kind":"sgd","lr":0.01,"nesterov":true},"schedule":{"kind":"constant"}}"#)
+    }
+
+    @Test func expandsIntoTheGrid() throws {
+        let suite = try Suite.parse(yaml: SuiteTests.text, file: "suites/tiny.yaml", defaultName: "x")
+        let runs = try suite.expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        // 2 models × 2 seeds × (dense once + 2 magnitude variants × 2 targets) = 2·2·5 = 20.
+        #expect(runs.count == 20)
+        #expect(Set(runs.map(\.digest)).count == 20)
+        #expect(runs.filter { $0.spec.method == "dense" }.allSatisfy { $0.spec.compression == 1 })
+        #expect(Set(runs.map(\.labels.method)) == ["dense", "magnitude", "magnitude(scope=layer)"])
+        // `biases: true` is the default, so it is omitted from the spec.
+        let layer = try #require(runs.first { $0.labels.method == "magnitude(scope=layer)" })
+        #expect(layer.spec.configuration == .object(["scope": .string("layer")]))
+        #expect(layer.spec.budget == TrainingBudget(epochs: 0.5) && layer.spec.checkpoint.sha256 == "m")
+    }
+
+    @Test func allMethodsMeansTheWholeCatalog() throws {
+        let text = SuiteTests.text.replacingOccurrences(
+            of: "methods:\n  - dense\n  - magnitude\n  - name: magnitude\n    configuration: {scope: layer, biases: true}\n",
+            with: "methods: all\n")
+        let runs = try Suite.parse(yaml: text, file: "f", defaultName: "x").expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        #expect(Set(runs.map(\.spec.method)) == ["dense", "magnitude", "random"])
+        #expect(runs.count == 2 * 2 * (1 + 2 + 2))
+    }
+
+    @Test func errorsNameTheFileAndTheKey() {
+        let cases: [(String, String)] = [
+            ("methods:\n  - dense", "suites/bad.yaml: key 'models': the suite needs at least one model or checkpoint"),
+            ("dataset: [unclosed", "suites/bad.yaml: key '(document)'"),
+            ("- just\n- a list", "suites/bad.yaml: key '(document)': expected a mapping, got a list"),
+        ]
+        for (yaml, expected) in cases { #expect(SuiteTests.error(yaml).hasPrefix(expected), "\(yaml)") }
+        func variant(_ from: String, _ to: String) -> String {
+            SuiteTests.error(SuiteTests.text.replacingOccurrences(of: from, with: to))
+        }
+        #expect(variant("  - magnitude\n", "  - magnitud\n")
+            == "suites/bad.yaml: key 'methods[1]': unknown method 'magnitud' (registered: dense, magnitude, random)")
+        #expect(variant("[2, 4]", "[2, 0.5]") == "suites/bad.yaml: key 'compressions[1]': expected a compression ratio ≥ 1, got 0.5")
+        #expect(variant("[2, 4]", "[2, four]") == "suites/bad.yaml: key 'compressions[1]': expected a number, got a string")
+        #expect(variant("seeds: [0, 1]", "seeds: [0, -1]") == "suites/bad.yaml: key 'seeds[1]': expected an integer in 0..<2^53, got -1.0")
+        #expect(variant("seeds:", "seedz:").hasPrefix("suites/bad.yaml: key 'seedz': unknown key"))
+        #expect(variant("scope: layer", "scop: layer").hasPrefix(
+            "suites/bad.yaml: key 'methods[2].configuration.scop': unknown configuration key for method 'magnitude'"))
+        #expect(variant("scope: layer", "scope: diagonal")
+            == "suites/bad.yaml: key 'methods[2].configuration': scope must be 'global' or 'layer'")
+        #expect(variant("epochs: 0.5", "epochs: 0.5\n  steps: 3") == "suites/bad.yaml: key 'fineTuning': give exactly one of 'epochs' and 'steps'")
+        #expect(variant("{kind: sgd, lr: 0.01, nesterov: true}", "{kind: sgd, lr: -1}").hasPrefix("suites/bad.yaml: key 'fineTuning.recipe': "))
+        #expect(variant("batchSize: 64", "batchSize: many").hasPrefix("suites/bad.yaml: key 'models[0].training': "))
+        #expect(variant("dataset: fashion-mnist\n", "").hasPrefix("suites/bad.yaml: key 'dataset': missing"))
+    }
+
+    @Test func labelsShowNonDefaultConfiguration() {
+        #expect(Suite.label(method: "snip", configuration: .object([:])) == "snip")
+        #expect(Suite.label(method: "m", configuration: .object(["b": .number(2), "a": .string("x")])) == "m(a=x,b=2)")
+    }
+}
+
+/// The committed suites parse and mean what their comments say.
+@Suite struct CommittedSuiteTests {
+    static func load(_ name: String) throws -> Bench.Suite {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try Bench.Suite.load(path: root.appendingPathComponent("suites/\(name).yaml").path)
+    }
+
+    @Test func defaultSuite() throws {
+        let suite = try CommittedSuiteTests.load("default")
+        #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods == nil)
+        #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1, 2])
+        #expect(suite.budget == TrainingBudget(epochs: 2))
+        let recipe = TrainingRecipe(epochs: 10, batchSize: 128, optimizer: .sgd(lr: 0.1, momentum: 0.9), schedule: .cosine())
+        #expect(suite.models.map(\.name) == ["mlp", "lenet5"])
+        #expect(suite.models.allSatisfy {
+            if case .train(_, let given) = $0.origin { return given == recipe } else { return false }
+        })
+    }
+
+    @Test func smokeSuiteHasTheSameShape() throws {
+        let suite = try CommittedSuiteTests.load("smoke")
+        #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])
+        #expect(suite.compressions.count == 2 && suite.seeds == [0, 1] && suite.budget == TrainingBudget(steps: 100))
+    }
+}
