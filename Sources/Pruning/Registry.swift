@@ -12,6 +12,10 @@ public enum MethodRegistry {
         MethodEntry(LayerGradient.self),
         MethodEntry(GlobalActivation.self),
         MethodEntry(LayerActivation.self),
+        MethodEntry(IterativeMagnitude<LotteryTicket>.self),
+        MethodEntry(IterativeMagnitude<IMPRewind>.self),
+        MethodEntry(IterativeMagnitude<IMPFineTune>.self),
+        MethodEntry(IterativeMagnitude<IMPLRRewind>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
