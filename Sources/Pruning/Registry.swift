@@ -16,6 +16,9 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<IMPRewind>.self),
         MethodEntry(IterativeMagnitude<IMPFineTune>.self),
         MethodEntry(IterativeMagnitude<IMPLRRewind>.self),
+        MethodEntry(IterativeMagnitude<LotteryReinit>.self),
+        MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
+        MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
