@@ -7,6 +7,7 @@ public enum BenchError: Error, CustomStringConvertible, Equatable {
     /// A run could not be carried out as described (infeasible target, divergence, bad configuration).
     case run(String)
 
+    /// The message, naming the file and object involved.
     public var description: String {
         switch self {
         case .io(let file, let message): "\(file): \(message)"

@@ -13,6 +13,7 @@ public final class DeadNeuronMeter {
     private var units = 0
     private var rates: [Double] = []
 
+    /// An empty meter.
     public init() {}
 
     /// Counts the zero outputs of `event` if it comes from a ReLU.

@@ -23,6 +23,7 @@ public struct RunOutcome: Sendable {
     /// Seconds per phase.
     public var phases: [String: Double]
 
+    /// A value from its parts.
     public init(metrics: RunMetrics, masks: String?, phases: [String: Double]) {
         self.metrics = metrics
         self.masks = masks
@@ -49,6 +50,7 @@ public struct GridRunner {
     /// Extra facts stored with every record (engine version, BLAS core, threads).
     public let environment: [String: String]
 
+    /// A runner recording into `store`; `force` re-runs stored runs; `environment` is stored with each record.
     public init(store: ResultStore, force: Bool = false, environment: [String: String] = [:]) {
         self.store = store
         self.force = force

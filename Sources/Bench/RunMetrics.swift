@@ -6,6 +6,7 @@ public struct AccuracyMetrics: Codable, Hashable, Sendable {
     /// How many examples were evaluated (the divisor of the accuracies).
     public var count: Int
 
+    /// A value from its parts.
     public init(top1: Double, top5: Double, loss: Double, count: Int) {
         self.top1 = top1
         self.top5 = top5
@@ -19,6 +20,7 @@ public struct EvaluationMetrics: Codable, Hashable, Sendable {
     public var test: AccuracyMetrics
     public var validation: AccuracyMetrics?
 
+    /// A value from its parts.
     public init(test: AccuracyMetrics, validation: AccuracyMetrics?) {
         self.test = test
         self.validation = validation
@@ -36,6 +38,7 @@ public struct ParameterCounts: Codable, Hashable, Sendable {
     /// Prunable parameters whose value is not zero.
     public var prunableNonzero: Int
 
+    /// A value from its parts.
     public init(total: Int, nonzero: Int, prunable: Int, prunableNonzero: Int) {
         self.total = total
         self.nonzero = nonzero
@@ -60,6 +63,7 @@ public struct LayerMACs: Codable, Hashable, Sendable {
     /// Dense MACs scaled by the layer's weight density (nonzero weights / weights).
     public var remaining: Double
 
+    /// A value from its parts.
     public init(path: String, kind: String, dense: Int, remaining: Double) {
         self.path = path
         self.kind = kind
@@ -72,6 +76,7 @@ public struct LayerMACs: Codable, Hashable, Sendable {
 public struct MACCounts: Codable, Hashable, Sendable {
     public var layers: [LayerMACs]
 
+    /// A value from its parts.
     public init(layers: [LayerMACs]) { self.layers = layers }
 
     /// Sum of the layers' dense MACs.
@@ -89,6 +94,7 @@ public struct LatencyMetrics: Codable, Hashable, Sendable {
     public var samples: [Double]
     public var threads: Int
 
+    /// A value from its parts.
     public init(batchSize: Int, samples: [Double], threads: Int) {
         self.batchSize = batchSize
         self.samples = samples
@@ -110,6 +116,7 @@ public struct BudgetUsage: Codable, Hashable, Sendable {
     /// Steps of one epoch over the training split (minus validation) at the recipe's batch size.
     public var stepsPerEpoch: Int
 
+    /// A value from its parts.
     public init(steps: Int, limit: Int, stepsPerEpoch: Int) {
         self.steps = steps
         self.limit = limit
@@ -132,6 +139,7 @@ public struct RunMetrics: Codable, Hashable, Sendable {
     public var latency: LatencyMetrics
     public var budget: BudgetUsage
 
+    /// A value from its parts.
     public init(beforeFineTuning: EvaluationMetrics, afterFineTuning: EvaluationMetrics,
                 parameters: ParameterCounts, macs: MACCounts, deadNeuronRate: Double?,
                 latency: LatencyMetrics, budget: BudgetUsage) {

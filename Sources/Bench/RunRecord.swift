@@ -9,6 +9,7 @@ public struct RunLabels: Codable, Hashable, Sendable {
     /// The method's display label: its name, plus its non-default configuration if any.
     public var method: String
 
+    /// A value from its parts.
     public init(dataset: String, model: String, method: String) {
         self.dataset = dataset
         self.model = model
@@ -26,6 +27,7 @@ public struct RunTimings: Codable, Hashable, Sendable {
     /// Seconds spent in each phase ("load", "prune", "fine-tune", "measure").
     public var phases: [String: Double]
 
+    /// A value from its parts.
     public init(started: String, finished: String, wallSeconds: Double, phases: [String: Double]) {
         self.started = started
         self.finished = finished
@@ -78,6 +80,7 @@ public struct RunRecord: Codable, Hashable, Sendable {
     /// Engine facts: version, BLAS core, threads.
     public var environment: [String: String]
 
+    /// A value from its parts.
     public init(digest: String, spec: RunSpec, labels: RunLabels, status: Status, failure: String?,
                 metrics: RunMetrics?, timings: RunTimings, masks: String?, environment: [String: String]) {
         self.digest = digest

@@ -7,6 +7,7 @@ public struct FileReference: Codable, Hashable, Sendable {
     /// Lowercase hex SHA-256 of the file's contents.
     public var sha256: String
 
+    /// A value from its parts.
     public init(path: String, sha256: String) {
         self.path = path
         self.sha256 = sha256
@@ -19,7 +20,9 @@ public struct TrainingBudget: Codable, Hashable, Sendable {
     public var epochs: Double?
     public var steps: Int?
 
+    /// A budget of `epochs` epochs.
     public init(epochs: Double) { self.epochs = epochs }
+    /// A budget of `steps` optimizer steps.
     public init(steps: Int) { self.steps = steps }
 
     /// The budget in optimizer steps, given how many steps one epoch takes.
@@ -65,6 +68,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
     /// The current layout version.
     public static let currentVersion = 1
 
+    /// A run description at the current layout version.
     public init(engine: String = PruneBenchVersion.engine, checkpoint: FileReference, dataset: FileReference,
                 method: String, configuration: JSONValue = .object([:]), compression: Double, seed: UInt64,
                 budget: TrainingBudget, fineTuning: JSONValue = .object([:])) {

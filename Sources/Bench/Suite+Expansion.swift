@@ -11,6 +11,7 @@ public struct MethodCatalogEntry: Sendable {
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
+    /// A value from its parts.
     public init(name: String, defaultConfiguration: JSONValue, isControl: Bool,
                 check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
@@ -28,6 +29,7 @@ public struct PreparedInputs: Sendable {
     /// Each model's leaderboard name and checkpoint, in suite order.
     public var models: [(name: String, checkpoint: FileReference)]
 
+    /// A value from its parts.
     public init(dataset: FileReference, datasetName: String, models: [(name: String, checkpoint: FileReference)]) {
         self.dataset = dataset
         self.datasetName = datasetName

@@ -15,25 +15,34 @@ public struct SuitePreparer {
     /// Prints one line per step taken (importing, training, reusing).
     public var log: (String) -> Void = { _ in }
 
+    /// The default settings.
     public init() {}
 
     /// The dataset path, the loaded dataset and the prepared inputs of `suite`.
     public func prepare(_ suite: Suite) throws -> (inputs: PreparedInputs, dataset: ImageDataset) {
-        let datasetPath = try datasetFile(suite.dataset)
+        let datasetPath = try datasetFile(suite.dataset, suiteFile: suite.file)
         let dataset = try DatasetFile.read(path: datasetPath)
         let datasetReference = FileReference(path: datasetPath, sha256: try sha256Hex(ofFile: datasetPath))
+        var architectures: [String: Architecture] = [:]
+        for model in suite.models {  // check every model before training any
+            switch model.origin {
+            case .checkpoint(let given):
+                guard FileManager.default.fileExists(atPath: given) else {
+                    throw BenchError.suite(file: suite.file, key: "\(model.key).path", message: "checkpoint \(given) does not exist")
+                }
+            case .train(let given, _):
+                architectures[model.name] = try SuitePreparer.architecture(given, for: dataset, suite: suite, key: model.key)
+            }
+        }
         var models: [(name: String, checkpoint: FileReference)] = []
         for model in suite.models {
             let path: String
             switch model.origin {
-            case .checkpoint(let given):
-                guard FileManager.default.fileExists(atPath: given) else {
-                    throw BenchError.suite(file: suite.file, key: "checkpoints", message: "checkpoint \(given) does not exist")
-                }
-                path = given
-            case .train(let architecture, let recipe):
+            case .checkpoint(let given): path = given
+            case .train(_, let recipe):
+                guard let architecture = architectures[model.name] else { continue }
                 path = try trainedCheckpoint(name: model.name, architecture: architecture, recipe: recipe,
-                                             dataset: dataset, datasetReference: datasetReference, suiteFile: suite.file)
+                                             dataset: dataset, datasetReference: datasetReference)
             }
             models.append((model.name, FileReference(path: path, sha256: try sha256Hex(ofFile: path))))
         }
@@ -41,11 +50,11 @@ public struct SuitePreparer {
     }
 
     /// The dataset file of `source`, importing Fashion-MNIST first when it is missing.
-    func datasetFile(_ source: Suite.DatasetSource) throws -> String {
+    func datasetFile(_ source: Suite.DatasetSource, suiteFile: String) throws -> String {
         switch source {
         case .file(let path):
             guard FileManager.default.fileExists(atPath: path) else {
-                throw BenchError.io(file: path, message: "the suite's dataset file does not exist")
+                throw BenchError.suite(file: suiteFile, key: "dataset", message: "dataset file \(path) does not exist")
             }
             return path
         case .fashionMNIST:
@@ -59,23 +68,27 @@ public struct SuitePreparer {
         }
     }
 
-    /// The architecture a suite describes, completed with the dataset's classes and input shape.
-    static func architecture(_ given: JSONValue, for dataset: ImageDataset) throws -> Architecture {
+    /// The architecture a suite describes, completed with the dataset's classes and input shape, and
+    /// checked by building it once; errors name the suite file and the model's key.
+    static func architecture(_ given: JSONValue, for dataset: ImageDataset, suite: Suite, key: String) throws -> Architecture {
         let shape = dataset.train.imageShape
         let implied: JSONValue = .object([
             "classes": .number(Double(dataset.classCount)), "inputChannels": .number(Double(shape[0])),
             "inputSize": .array([.number(Double(shape[1])), .number(Double(shape[2]))]),
         ])
-        return try implied.merging(given).decode(Architecture.self)
+        do {
+            let architecture = try implied.merging(given).decode(Architecture.self)
+            var random = SeededGenerator(seed: 0)
+            _ = try Model(architecture, random: &random)
+            return architecture
+        } catch {
+            throw BenchError.suite(file: suite.file, key: "\(key).architecture", message: "\(error)")
+        }
     }
 
     /// The cached checkpoint of `name` trained by `recipe`, training and writing it when missing.
-    func trainedCheckpoint(name: String, architecture given: JSONValue, recipe: TrainingRecipe, dataset: ImageDataset,
-                           datasetReference: FileReference, suiteFile: String) throws -> String {
-        let architecture: Architecture
-        do { architecture = try SuitePreparer.architecture(given, for: dataset) } catch {
-            throw BenchError.suite(file: suiteFile, key: "models (\(name)).architecture", message: "\(error)")
-        }
+    func trainedCheckpoint(name: String, architecture: Architecture, recipe: TrainingRecipe, dataset: ImageDataset,
+                           datasetReference: FileReference) throws -> String {
         let identity: JSONValue = .object([
             "architecture": try JSONValue(encoding: architecture), "dataset": .string(datasetReference.sha256),
             "recipe": try JSONValue(encoding: recipe), "engine": .string(PruneBenchVersion.engine),

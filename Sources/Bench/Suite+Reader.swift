@@ -70,7 +70,7 @@ struct SuiteReader {
             if case .string(let zooName) = architecture { architecture = .object(["name": .string(zooName)]) }
             _ = try mapping(architecture, key: join(key, "architecture"))
             let recipe = try decodeRecipe(object["training"] ?? .object([:]), key: join(key, "training"))
-            return Suite.ModelSource(name: name, origin: .train(architecture: architecture, recipe: recipe))
+            return Suite.ModelSource(name: name, origin: .train(architecture: architecture, recipe: recipe), key: key)
         }
     }
 
@@ -81,7 +81,8 @@ struct SuiteReader {
             let object = try mapping(item, key: key)
             try rejectUnknown(object, allowed: ["name", "path"], key: key)
             return Suite.ModelSource(name: try string(require(object, "name", key: key), key: join(key, "name")),
-                                     origin: .checkpoint(try string(require(object, "path", key: key), key: join(key, "path"))))
+                                     origin: .checkpoint(try string(require(object, "path", key: key), key: join(key, "path"))),
+                                     key: key)
         }
     }
 

@@ -40,6 +40,8 @@ public struct Suite: Sendable {
         /// The label used in leaderboards.
         public var name: String
         public var origin: Origin
+        /// Where it was given in the file (`models[0]`, `checkpoints[1]`), for error messages.
+        public var key: String
     }
 
     /// A method to run and its configuration (as given: members not in the file take defaults).

@@ -39,17 +39,20 @@ public struct SuiteRunner {
     /// Lines about preparation and the outcome (not drawn progress).
     public var log: (String) -> Void = { _ in }
 
+    /// The default settings.
     public init() {}
 
     /// Runs the suite at `path`.
     public func run(suitePath path: String, progress: ProgressDisplay? = nil) throws -> SuiteRunResult {
         let start = ContinuousClock.now
         let suite = try Suite.load(path: path)
+        let catalog = try MethodCatalogEntry.registry()
+        _ = try suite.resolvedMethods(catalog)  // reject bad methods before importing or training anything
         var preparer = self.preparer
         preparer.threads = threads
         preparer.log = log
         let (inputs, dataset) = try preparer.prepare(suite)
-        let runs = try suite.expand(inputs, catalog: try MethodCatalogEntry.registry())
+        let runs = try suite.expand(inputs, catalog: catalog)
         let store = try ResultStore(path: resultsDirectory)
         let runner = Runner(store: store, threads: threads, datasets: [inputs.dataset.path: dataset])
         let grid = GridRunner(store: store, force: force, environment: [

@@ -1,13 +1,14 @@
-// Weight gradient of the direct stride-1 convolution: 4 output channels x 3 column offsets of vector
-// accumulators over one 32-lane tile (conv_tile.h), reduced horizontally once per (channel, kernel row).
+// Weight gradient of the direct stride-1 convolution: 8 output channels x 3 column offsets of vector
+// accumulators over one 32-lane tile (conv_tile.h), summed over every sample and output row and then
+// reduced horizontally once per (channel, kernel row, column group).
 #include "ckernels.h"
 #include "conv_tile.h"
 
-#define OCT 4
+#define OCT 8
 #define KJT 3
 
-AVX512 INLINE void conv_s1_weight_grad(const int L, int C, int H, int W, int OC, int K, int P, const float *x,
-                                       const float *dy, float *dw) {
+AVX512 INLINE void conv_s1_weight_grad(const int L, int samples, long xStride, long dyStride, int C, int H, int W,
+                                       int OC, int K, int P, const float *x, const float *dy, float *dw) {
     const int OH = H + 2 * P - K + 1, OW = W + 2 * P - K + 1;
     const int S = segments(L), rowsPerTile = 32 / L;
     __mmask16 in[2][2][MAXK], out[2][2];
@@ -15,14 +16,16 @@ AVX512 INLINE void conv_s1_weight_grad(const int L, int C, int H, int W, int OC,
     for (int oc0 = 0; oc0 < OC; oc0 += OCT) {
         const int ocn = OC - oc0 < OCT ? OC - oc0 : OCT;
         for (int c = 0; c < C; c++) {
-            const float *plane = x + (long)c * H * W;
             for (int ki = 0; ki < K; ki++) {
                 for (int kj0 = 0; kj0 < K; kj0 += KJT) {
                     const int kjn = K - kj0 < KJT ? K - kj0 : KJT;
                     __m512 acc[OCT][KJT];
                     for (int i = 0; i < OCT; i++)
                         for (int j = 0; j < KJT; j++) acc[i][j] = _mm512_setzero_ps();
+                    for (int n = 0; n < samples; n++)
                     for (int oh = 0; oh < OH; oh += rowsPerTile) {
+                        const float *plane = x + n * xStride + (long)c * H * W;
+                        const float *dyn = dy + n * dyStride;
                         __m512 xv[2][KJT], g[OCT][2];
                         for (int v = 0; v < 2; v++) {
                             const float *ptr[2];
@@ -41,7 +44,7 @@ AVX512 INLINE void conv_s1_weight_grad(const int L, int C, int H, int W, int OC,
                                     xv[v][j] = _mm512_mask_loadu_ps(xv[v][j], in[v][1][kj] & rowOK[1] & keep, ptr[1] + j);
                             }
                             for (int i = 0; i < OCT; i++) {
-                                const float *gp = dy + (size_t)(oc0 + (i < ocn ? i : 0)) * OH * OW;
+                                const float *gp = dyn + (size_t)(oc0 + (i < ocn ? i : 0)) * OH * OW;
                                 __mmask16 use = i < ocn ? 0xFFFF : 0;
                                 int row0 = oh + seg_row(L, v, 0);
                                 g[i][v] = _mm512_maskz_loadu_ps(out[v][0] & outOK[0] & use,
@@ -68,10 +71,10 @@ AVX512 INLINE void conv_s1_weight_grad(const int L, int C, int H, int W, int OC,
     }
 }
 
-AVX512 void pb_conv2d_s1_weight_grad(int C, int H, int W, int OC, int K, int P, const float *x, const float *dy,
-                                     float *dw) {
+AVX512 void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K,
+                                     int P, const float *x, const float *dy, float *dw) {
     const int OW = W + 2 * P - K + 1;
-    if (OW > 16) conv_s1_weight_grad(32, C, H, W, OC, K, P, x, dy, dw);
-    else if (OW > 8) conv_s1_weight_grad(16, C, H, W, OC, K, P, x, dy, dw);
-    else conv_s1_weight_grad(8, C, H, W, OC, K, P, x, dy, dw);
+    if (OW > 16) conv_s1_weight_grad(32, samples, xStride, dyStride, C, H, W, OC, K, P, x, dy, dw);
+    else if (OW > 8) conv_s1_weight_grad(16, samples, xStride, dyStride, C, H, W, OC, K, P, x, dy, dw);
+    else conv_s1_weight_grad(8, samples, xStride, dyStride, C, H, W, OC, K, P, x, dy, dw);
 }

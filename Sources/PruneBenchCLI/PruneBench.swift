@@ -7,13 +7,13 @@ public struct PruneBench: ParsableCommand {
         abstract: "Benchmark neural-network pruning methods under fixed seeds and equal budgets.",
         version: "0.1.0",
         subcommands: [
-            BenchCommand.self,
             Import.self,
             Inspect.self,
-            MethodsCommand.self,
             Train.self,
             Evaluate.self,
+            MethodsCommand.self,
             Run.self,
+            BenchCommand.self,
         ])
 
     public init() {}

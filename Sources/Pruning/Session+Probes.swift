@@ -29,12 +29,16 @@ extension Session {
         return gradients
     }
 
-    /// The input of every prunable layer on `batch` in inference mode (no dropout, running statistics),
-    /// by module path (copies).
-    public func layerInputs(on batch: Batch) -> [String: Tensor] {
+    /// The input of every prunable layer on `batch`, by module path (copies), from one forward pass in
+    /// `mode`: `.inference` uses running statistics and no dropout; `.training` uses batch statistics and
+    /// dropout from stream `"scoring-dropout"`, and restores the running statistics afterwards.
+    public func layerInputs(on batch: Batch, mode: ForwardMode = .inference) -> [String: Tensor] {
+        let savedBuffers = model.buffers.map { (live: $0.tensor, saved: $0.tensor.copy()) }
         let recorder = InputRecorder(prunable)
-        let context = ForwardContext(mode: .inference, observer: { recorder.record($0) }, threads: threads)
+        let context = ForwardContext(mode: mode, random: random("scoring-dropout"),
+                                     observer: { recorder.record($0) }, threads: threads)
         _ = model.forward(batch.inputs, context: context)
+        for buffer in savedBuffers { buffer.live.assign(from: buffer.saved) }
         return recorder.inputs
     }
 }

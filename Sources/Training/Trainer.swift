@@ -9,12 +9,17 @@ import NN
 /// keeps its position: `run(steps:)` continues where the last call stopped (same schedule and
 /// data order), so a method that trains in cycles can call it repeatedly.
 public final class Trainer {
+    /// The network being trained.
     public let network: any Network
+    /// The recipe this trainer follows.
     public let recipe: TrainingRecipe
+    /// Serves the training batches (seeded order and augmentation).
     public let loader: BatchLoader
+    /// Updates the parameters (state per parameter; reset it for regrown weights).
     public let optimizer: any Optimizer
     /// The learning rate per step; replace it to change the schedule (e.g. a pruning modifier).
     public var schedule: any LearningRateSchedule
+    /// Callbacks into every step and epoch.
     public var hooks = TrainingHooks()
     /// Draws a progress bar when set (and stderr is a terminal).
     public var progress: ProgressReporter?

@@ -123,4 +123,30 @@ import Testing
         #expect(records.count == 3)
         #expect(records.allSatisfy { $0.status == .failed && ($0.failure ?? "").contains("diverged") })
     }
+
+    @Test func badModelsAreReportedBeforeAnythingTrains() throws {
+        let root = try RunnerTests.workspace()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let suite = "\(root)/suites/bad.yaml"
+        func failure(_ models: String, dataset: String = "\(root)/data/tiny.h5") throws -> String {
+            try """
+                dataset: \(dataset)
+                \(models)
+                methods: all
+                compressions: [2]
+                seeds: [0]
+                fineTuning: {steps: 1}
+                """.write(toFile: suite, atomically: true, encoding: .utf8)
+            var runner = RunnerTests.runner(root)
+            runner.preparer.checkpointDirectory = "\(root)/checkpoints"
+            do { _ = try runner.run(suitePath: suite); return "no error" } catch { return "\(error)" }
+        }
+        let first = "models: [{name: ok, architecture: mlp}, {name: bad, architecture: lenet7}]"
+        #expect(try failure(first).hasPrefix("\(suite): key 'models[1].architecture': "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/checkpoints") == ["mlp.h5"])
+        #expect(try failure("checkpoints: [{name: gone, path: \(root)/none.h5}]")
+            == "\(suite): key 'checkpoints[0].path': checkpoint \(root)/none.h5 does not exist")
+        #expect(try failure("checkpoints: [{name: pt, path: \(root)/checkpoints/mlp.h5}]", dataset: "\(root)/none.h5")
+            == "\(suite): key 'dataset': dataset file \(root)/none.h5 does not exist")
+    }
 }

@@ -26,10 +26,10 @@ void pb_conv_pack_weights(int outChannels, int rowLength, const float *w, float 
 void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
                   const float *bias, float *y);
 
-/// Weight gradient of `pb_conv2d_s1` for one sample (AVX-512; same size limits):
-/// dw[oc, c, ki, kj] += Σ_{oh,ow} dy[oc, oh, ow] · x[c, oh - P + ki, ow - P + kj], with x [C, H, W],
-/// dy [OC, OH, OW] and dw [OC, C, K, K].
-void pb_conv2d_s1_weight_grad(int C, int H, int W, int OC, int K, int P, const float *x, const float *dy,
-                              float *dw);
+/// Weight gradient of `pb_conv2d_s1` over `samples` samples (AVX-512; same size limits):
+/// dw[oc, c, ki, kj] += Σ_n Σ_{oh,ow} dy_n[oc, oh, ow] · x_n[c, oh - P + ki, ow - P + kj], with
+/// x_n = x + n·xStride [C, H, W], dy_n = dy + n·dyStride [OC, OH, OW] and dw [OC, C, K, K].
+void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
+                              const float *x, const float *dy, float *dw);
 
 #endif

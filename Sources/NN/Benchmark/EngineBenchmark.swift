@@ -3,7 +3,7 @@ import Foundation
 /// Measures the engine's speed: training and inference images/s of zoo models and GEMM GFLOP/s.
 ///
 /// A training step is what a PyTorch loop does per batch: forward in training mode, softmax
-/// cross-entropy, zeroed gradients, backward, and an SGD-with-momentum (0.9) update.
+/// cross-entropy, zeroed gradients, backward, and the engine's SGD step with momentum 0.9.
 public enum EngineBenchmark {
     /// Throughput of one model at one thread count.
     public struct ModelResult: Codable, Sendable {
@@ -53,7 +53,7 @@ public enum EngineBenchmark {
         for i in 0..<input.count { input.data[i] = random.nextNormal() }
         let labels = (0..<batch).map { _ in Int32(random.nextIndex(below: architecture.classes)) }
         let loss = SoftmaxCrossEntropy()
-        let velocities = model.parameters.map { Tensor(zeros: $0.parameter.value.shape) }
+        let optimizer = try SGD(parameters: model.parameters, momentum: 0.9)
         setBLASThreads(threads)
         let train = rate(seconds: seconds) {
             let context = ForwardContext(mode: .training, random: random.derived("dropout"), threads: threads)
@@ -61,9 +61,7 @@ public enum EngineBenchmark {
             let (_, gradient) = loss(logits: logits, labels: labels)
             model.zeroGradients()
             model.backward(gradient)
-            for ((_, parameter), velocity) in zip(model.parameters, velocities) {
-                sgdMomentumStep(parameter, velocity: velocity, lr: 0.01, momentum: 0.9)
-            }
+            optimizer.step(lr: 0.01)
         }
         setBLASThreads(threads)
         let infer = rate(seconds: seconds) {
@@ -71,15 +69,6 @@ public enum EngineBenchmark {
         }
         return ModelResult(model: architecture.name, threads: threads, batch: batch,
                            train: train * Double(batch), infer: infer * Double(batch))
-    }
-
-    /// PyTorch's SGD with momentum and no dampening: `v = μ·v + g; w -= lr·v`.
-    static func sgdMomentumStep(_ parameter: Parameter, velocity: Tensor, lr: Float, momentum: Float) {
-        let w = parameter.value.data, g = parameter.gradient.data, v = velocity.data
-        for i in 0..<velocity.count {
-            v[i] = momentum * v[i] + g[i]
-            w[i] -= lr * v[i]
-        }
     }
 
     /// GFLOP/s of `C[m,n] = A[m,k] · B[k,n]` through the engine's `gemm` on `threads` threads.

@@ -59,8 +59,8 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
                             threads: threads)
         gemmGradInput = nil
     }
-    // The direct weight gradient pays off for rows wider than 16; narrower maps batch samples into a GEMM.
-    let direct = usesDirectConvolution(g) && g.outWidth > 16 && gemmGradInput == nil
+    // The direct weight gradient (all samples of a chunk in one call) needs dx to be done already.
+    let direct = usesDirectConvolution(g) && gemmGradInput == nil
     let (ocg, rows, cols) = (g.groupOutChannels, g.colRows, g.colColumns)
     let weightCount = g.outChannels * rows
     let chunks = reductionChunkCount(g.batch)
@@ -81,28 +81,34 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
         let range = chunkRange(chunk, of: chunks, count: g.batch)
         for group in 0..<g.groups {
             var first = range.lowerBound
+            if direct {
+                let start = range.lowerBound
+                pb_conv2d_s1_weight_grad(Int32(range.count), g.inputSampleCount, g.outputSampleCount,
+                                         Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
+                                         Int32(g.kernel), Int32(g.padding),
+                                         px[start * g.inputSampleCount + group * groupInput],
+                                         pdy[start * g.outputSampleCount + group * ocg * cols],
+                                         dwPart + group * ocg * rows)
+                for n in range {
+                    addRowSums(pdy[n * g.outputSampleCount + group * ocg * cols], rows: ocg, columns: cols,
+                               into: dbPart + group * ocg)
+                }
+                continue
+            }
             while first < range.upperBound {
-                let count = direct ? 1 : min(samplesPerGEMM, range.upperBound - first)
+                let count = min(samplesPerGEMM, range.upperBound - first)
                 let ld = count * cols
                 for t in 0..<count {
                     let n = first + t
                     let xs = px[n * g.inputSampleCount + group * groupInput]
                     let dys = pdy[n * g.outputSampleCount + group * ocg * cols]
                     addRowSums(dys, rows: ocg, columns: cols, into: dbPart + group * ocg)
-                    if direct {
-                        pb_conv2d_s1_weight_grad(Int32(g.groupInChannels), Int32(g.height), Int32(g.width),
-                                                 Int32(ocg), Int32(g.kernel), Int32(g.padding), xs, dys,
-                                                 dwPart + group * ocg * rows)
-                        continue
-                    }
                     im2col(g, input: xs, col: col + t * cols, rowStride: ld)
                     for oc in 0..<ocg { (dyBatch + oc * ld + t * cols).update(from: dys + oc * cols, count: cols) }
                 }
-                if !direct {
-                    // dW_g [OCg, rows] += dyBatch [OCg, ld] · colᵀ [ld, rows]
-                    gemm(transB: true, m: ocg, n: rows, k: ld, a: dyBatch, lda: ld, b: col, ldb: ld,
-                         beta: 1, c: dwPart + group * ocg * rows, ldc: rows)
-                }
+                // dW_g [OCg, rows] += dyBatch [OCg, ld] · colᵀ [ld, rows]
+                gemm(transB: true, m: ocg, n: rows, k: ld, a: dyBatch, lda: ld, b: col, ldb: ld,
+                     beta: 1, c: dwPart + group * ocg * rows, ldc: rows)
                 if let pdx {
                     // dcol [rows, ld] = W_gᵀ [rows, OCg] · dyBatch [OCg, ld], then col2im per sample.
                     gemm(transA: true, m: rows, n: ld, k: ocg, a: pw[group * ocg * rows], lda: rows, b: dyBatch,

@@ -1,5 +1,20 @@
 /// Elementwise kernels: ReLU, dropout, residual addition.
 
+/// Runs `body(start, count)` over `count` elements in fixed 16-aligned blocks on up to `threads` workers
+/// (elementwise results do not depend on the split; small inputs run inline).
+package func parallelElementwise(count: Int, threads: Int, _ body: @Sendable (_ start: Int, _ count: Int) -> Void) {
+    guard threads > 1, count >= 1 << 16 else {
+        body(0, count)
+        return
+    }
+    let blocks = 2 * threads
+    parallelFor(chunks: blocks, threads: threads) { block, _ in
+        let lo = (block * count / blocks) & ~15
+        let hi = block == blocks - 1 ? count : ((block + 1) * count / blocks) & ~15
+        if hi > lo { body(lo, hi - lo) }
+    }
+}
+
 /// ReLU forward: `y = max(x, 0)` over `count` elements.
 package func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0

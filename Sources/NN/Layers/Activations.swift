@@ -3,6 +3,7 @@
 /// The rectifier `max(x, 0)` (PyTorch `nn.ReLU`).
 public final class ReLU: Module {
     private var output: Tensor?
+    private var threads = 1
 
     /// A ReLU layer.
     public init() {}
@@ -10,7 +11,9 @@ public final class ReLU: Module {
     /// `max(x, 0)` elementwise.
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         let result = Tensor.output(input.shape)
-        reluForward(input.data, result.data, count: input.count)
+        threads = context.threads
+        let (x, y) = (SharedPointer(input.data), SharedPointer(result.data))
+        parallelElementwise(count: input.count, threads: threads) { start, n in reluForward(x[start], y[start], count: n) }
         output = result
         return result
     }
@@ -20,7 +23,10 @@ public final class ReLU: Module {
         guard let output else { preconditionFailure("ReLU.backward before forward") }
         precondition(gradOutput.shape == output.shape, "ReLU.backward got \(gradOutput.shape)")
         let gradInput = Tensor.output(output.shape)
-        reluBackward(output: output.data, gradOutput: gradOutput.data, gradInput: gradInput.data, count: output.count)
+        let (y, dy, dx) = (SharedPointer(output.data), SharedPointer(gradOutput.data), SharedPointer(gradInput.data))
+        parallelElementwise(count: output.count, threads: threads) { start, n in
+            reluBackward(output: y[start], gradOutput: dy[start], gradInput: dx[start], count: n)
+        }
         return gradInput
     }
 }

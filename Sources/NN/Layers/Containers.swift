@@ -42,6 +42,7 @@ public final class Residual: Module {
     /// Whether a ReLU follows the addition.
     public let activation: Bool
     private var output: Tensor?
+    private var threads = 1
 
     /// A block with the given main path, optional shortcut and final ReLU.
     public init(main: [(String, any Module)], shortcut: (String, any Module)?, activation: Bool = true) {
@@ -63,8 +64,12 @@ public final class Residual: Module {
         let skip = shortcut.map { context.run($0.module, named: $0.name, on: input) } ?? input
         precondition(x.shape == skip.shape, "Residual: main path \(x.shape) vs shortcut \(skip.shape)")
         let result = Tensor.output(x.shape)
-        addForward(x.data, skip.data, result.data, count: x.count)
-        if activation { reluInPlace(result.data, count: result.count) }
+        threads = context.threads
+        let (a, b, z, relu) = (SharedPointer(x.data), SharedPointer(skip.data), SharedPointer(result.data), activation)
+        parallelElementwise(count: x.count, threads: threads) { start, n in
+            addForward(a[start], b[start], z[start], count: n)
+            if relu { reluInPlace(z[start], count: n) }
+        }
         output = result
         return result
     }
@@ -76,13 +81,19 @@ public final class Residual: Module {
         var g = gradOutput
         if activation {
             g = Tensor.output(output.shape)
-            reluBackward(output: output.data, gradOutput: gradOutput.data, gradInput: g.data, count: g.count)
+            let (y, dy, dx) = (SharedPointer(output.data), SharedPointer(gradOutput.data), SharedPointer(g.data))
+            parallelElementwise(count: g.count, threads: threads) { start, n in
+                reluBackward(output: y[start], gradOutput: dy[start], gradInput: dx[start], count: n)
+            }
         }
         var gMain = g
         for child in main.reversed() { gMain = child.module.backward(gMain) }
         let gSkip = shortcut?.module.backward(g) ?? g
         let gradInput = Tensor.output(gMain.shape)
-        addForward(gMain.data, gSkip.data, gradInput.data, count: gradInput.count)
+        let (a, b, z) = (SharedPointer(gMain.data), SharedPointer(gSkip.data), SharedPointer(gradInput.data))
+        parallelElementwise(count: gradInput.count, threads: threads) { start, n in
+            addForward(a[start], b[start], z[start], count: n)
+        }
         return gradInput
     }
 }

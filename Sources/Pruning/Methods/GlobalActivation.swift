@@ -7,7 +7,7 @@ public struct GlobalActivation: PruningMethod {
     public static let category = MethodCategory.oneShot
     public static let card = ShrinkBench.card
     public static let summary = """
-        ShrinkBench GlobalMagAct: forward the first batch of a seeded order (no gradients), record each \
+        ShrinkBench GlobalMagAct: forward the first batch of a seeded order (training mode, no gradients), record each \
         prunable layer's input, average it over the batch (signed), take per-input-unit norms (|ā_j| for \
         linear, the L1 norm of the mean map over H·W for conv); score |W · n| per weight and |b · mean(n)| \
         per bias, one threshold over everything at np.quantile(scores, 1 − f); then fine-tune with the mask \

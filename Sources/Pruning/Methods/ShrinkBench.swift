@@ -25,8 +25,9 @@ public struct ShrinkBenchBatchConfiguration: MethodConfiguration {
 /// Scores and thresholding shared by the ShrinkBench baselines (`shrinkbench-baselines.md`).
 ///
 /// Compared with ShrinkBench's code, the scoring batch and random masks come from the run's seed
-/// (streams `"scoring"` and `"masks"`), and batch-norm running statistics touched by the
-/// training-mode gradient probe are restored. The kept count is approximate, as in ShrinkBench: the
+/// (streams `"scoring"` and `"masks"`, dropout in the probes from `"scoring-dropout"`), and the
+/// batch-norm running statistics that its training-mode probes update are restored. Thresholds are
+/// interpolated and compared in `Double`. The kept count is approximate, as in ShrinkBench: the
 /// interpolated quantile keeps within one entry of f × size per threshold scope when scores are
 /// distinct, and every score tied with the threshold is kept.
 enum ShrinkBench {
@@ -69,11 +70,13 @@ enum ShrinkBench {
         }
     }
 
-    /// |θ · n(input)| on the scoring batch (inference mode, no gradients), see `ActivationScores`.
+    /// |θ · n(input)| on the scoring batch, see `ActivationScores`. The forward pass runs in training
+    /// mode, as ShrinkBench's does (its model is still in PyTorch's default training mode when the
+    /// strategy records activations): batch statistics, seeded dropout, running statistics restored.
     static func activationScores(_ session: Session, batchSize: Int) throws -> [(name: String, scores: Tensor)] {
         session.report("scoring")
         let batch = try session.scoringBatch(size: batchSize)
-        let inputs = session.layerInputs(on: batch)
+        let inputs = session.layerInputs(on: batch, mode: .training)
         return try session.prunable.map { entry in
             guard let input = inputs[entry.modulePath] else {
                 throw PruningError.data(reason: "no input was recorded for layer '\(entry.modulePath)'")
