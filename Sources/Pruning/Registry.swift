@@ -17,6 +17,13 @@ public enum MethodRegistry {
         MethodEntry(SynFlow.self),
         MethodEntry(MagnitudeAtInit.self),
         MethodEntry(RandomAtInit.self),
+        MethodEntry(IterativeMagnitude<LotteryTicket>.self),
+        MethodEntry(IterativeMagnitude<IMPRewind>.self),
+        MethodEntry(IterativeMagnitude<IMPFineTune>.self),
+        MethodEntry(IterativeMagnitude<IMPLRRewind>.self),
+        MethodEntry(IterativeMagnitude<LotteryReinit>.self),
+        MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
+        MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

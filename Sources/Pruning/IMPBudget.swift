@@ -1,0 +1,52 @@
+/// How an IMP run divides its budget: the pruning plan, k steps to the rewind point and the length
+/// of one cycle (the rule is documented on `IterativeMagnitude`).
+struct IMPBudget {
+    /// The rounds and their kept counts.
+    let plan: IterativePlan
+    /// k: dense steps before θ_k is saved (0 unless rewinding).
+    let rewindSteps: Int
+    /// Optimizer steps of one retraining cycle.
+    let cycleSteps: Int
+
+    /// Plans the rounds for groups of `sizes` entries pruned at `rates` and divides the session's
+    /// budget over them, or throws `IterativePruningError.budget` when the configuration needs more
+    /// than the budget (checked before any training).
+    init<V: IMPVariant>(session: Session, configuration: IMPConfiguration<V>, sizes: [Int], rates: [Double],
+                        method: String) throws {
+        let total = session.budget.remaining
+        if let cycle = configuration.cycleSteps, cycle < 1 {
+            throw IterativePruningError.configuration("cycleSteps must be ≥ 1, got \(cycle)")
+        }
+        if let k = configuration.rewindSteps, k < 0 {
+            throw IterativePruningError.configuration("rewindSteps must be ≥ 0, got \(k)")
+        }
+        let keepFraction = try session.keepFraction
+        var plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
+                                     maxRounds: V.oneShot ? 1 : nil)
+        let rewinding = V.retraining == .rewind
+        // Trainings: rewinding, R cycles before the R prunings plus the final one; otherwise R − 1
+        // cycles between the prunings plus the final one.
+        let extra = rewinding ? 1 : 0
+        let k = !rewinding || plan.rounds == 0 ? 0 : configuration.rewindSteps
+            ?? max(1, Int((0.02 * Double(total) / Double(plan.rounds + 1)).rounded()))
+        let affordable = max(total - k, 0) / (configuration.cycleSteps ?? 1)
+        if configuration.fitRoundsToBudget, plan.rounds + extra > affordable, affordable > extra {
+            plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
+                                     maxRounds: affordable - extra)
+        }
+        self.plan = plan
+        guard plan.rounds > 0 else { rewindSteps = 0; cycleSteps = 0; return }
+        let cycles = plan.rounds + extra
+        let cycle = configuration.cycleSteps ?? max(total - k, 0) / cycles
+        let needed = k + cycles * max(cycle, 1)
+        guard cycle >= 1, needed <= total else {
+            throw IterativePruningError.budget(
+                method: method, needed: needed, total: total,
+                detail: rewinding
+                    ? "rewind k = \(k) + (\(plan.rounds) rounds + final training) × cycle \(max(cycle, 1))"
+                    : "(\(plan.rounds - 1) retrainings + final training) × cycle \(max(cycle, 1))")
+        }
+        rewindSteps = k
+        cycleSteps = cycle
+    }
+}
