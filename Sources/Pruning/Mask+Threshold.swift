@@ -17,12 +17,11 @@ extension Mask {
     /// Where ties at the threshold would keep more than one entry beyond that (ShrinkBench's defect:
     /// many zero gradient or activation scores make the threshold 0 and keep everything), every score
     /// above the threshold is kept and the rest of the count is drawn from the tied entries in an
-    /// order taken from `random` (callers pass a stream of the run's seed).
+    /// order taken from `random`, a stream of the run's seed.
     public static func thresholded(_ scores: [(name: String, scores: Tensor)], keepFraction: Double,
                                    scope: ThresholdScope,
-                                   tieBreaking random: SeededGenerator = SeededGenerator(seed: 0))
+                                   tieBreaking random: inout SeededGenerator)
         -> [(name: String, mask: Tensor)] {
-        var random = random
         switch scope {
         case .global:
             return keepingTop(scores, keepFraction: keepFraction, random: &random)

@@ -22,19 +22,21 @@ import Pruning
     }
 
     @Test func globalMagnitudeThresholdKeepsTheLargestHalf() {
+        var tieBreaking = SeededGenerator(seed: 0)
         // Card test 2: scores [0.1, 0.4, 0.2, 0.8], f = 0.5 -> quantile 0.3 -> keep 0.4 and 0.8.
         let scores: [Float] = [0.1, 0.4, 0.2, 0.8]
         let threshold = Quantile.threshold(keeping: 0.5, of: scores)
         #expect(abs(threshold - 0.3) < 1e-7)
-        let masks = Mask.thresholded([("w", Tensor(shape: [4], values: scores))], keepFraction: 0.5, scope: .global)
+        let masks = Mask.thresholded([("w", Tensor(shape: [4], values: scores))], keepFraction: 0.5, scope: .global, tieBreaking: &tieBreaking)
         #expect(masks[0].mask.values == [0, 1, 0, 1])
     }
 
     @Test func interpolatedQuantile() {
+        var tieBreaking = SeededGenerator(seed: 0)
         // Card test 3: f = 0.4 on [1, 2, 3, 4, 5]: quantile(0.6) = 3.4 -> keep 4 and 5.
         let scores: [Float] = [5, 1, 4, 2, 3]
         #expect(abs(Quantile.linear(scores, 0.6) - 3.4) < 1e-12)
-        let masks = Mask.thresholded([("w", Tensor(shape: [5], values: scores))], keepFraction: 0.4, scope: .layerwise)
+        let masks = Mask.thresholded([("w", Tensor(shape: [5], values: scores))], keepFraction: 0.4, scope: .layerwise, tieBreaking: &tieBreaking)
         #expect(masks[0].mask.values == [1, 0, 1, 0, 0])
     }
 
@@ -49,13 +51,14 @@ import Pruning
     }
 
     @Test func globalAndLayerwiseDiffer() {
+        var tieBreaking = SeededGenerator(seed: 0)
         // A holds the small scores, B the large ones: global f = 0.5 keeps all of B, layerwise half of each.
         let a = Tensor(shape: [4], values: [0.1, 0.2, 0.3, 0.4])
         let b = Tensor(shape: [4], values: [1, 2, 3, 4])
-        let global = Mask.thresholded([("a", a), ("b", b)], keepFraction: 0.5, scope: .global)
+        let global = Mask.thresholded([("a", a), ("b", b)], keepFraction: 0.5, scope: .global, tieBreaking: &tieBreaking)
         #expect(global[0].mask.values == [0, 0, 0, 0])
         #expect(global[1].mask.values == [1, 1, 1, 1])
-        let layer = Mask.thresholded([("a", a), ("b", b)], keepFraction: 0.5, scope: .layerwise)
+        let layer = Mask.thresholded([("a", a), ("b", b)], keepFraction: 0.5, scope: .layerwise, tieBreaking: &tieBreaking)
         #expect(layer[0].mask.values == [0, 0, 1, 1])
         #expect(layer[1].mask.values == [0, 0, 1, 1])
     }
@@ -75,16 +78,18 @@ import Pruning
         // ShrinkBench's rule would turn into keeping all 100 entries.
         let values = (0..<100).map { $0 < 80 ? Float(0) : Float($0) }
         let scores = [(name: "w", scores: Tensor(shape: [100], values: values))]
+        var seven = SeededGenerator(seed: 7), sevenAgain = SeededGenerator(seed: 7)
+        var eight = SeededGenerator(seed: 8)
         let masks = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
-                                     tieBreaking: SeededGenerator(seed: 7))
+                                     tieBreaking: &seven)
         let mask = masks[0].mask.values
         #expect(mask.reduce(0, +) == 30)
         #expect(mask[80...].allSatisfy { $0 == 1 })
         let again = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
-                                     tieBreaking: SeededGenerator(seed: 7))
+                                     tieBreaking: &sevenAgain)
         #expect(again[0].mask.isBitwiseEqual(to: masks[0].mask))
         let other = Mask.thresholded(scores, keepFraction: 0.3, scope: .global,
-                                     tieBreaking: SeededGenerator(seed: 8))
+                                     tieBreaking: &eight)
         #expect(!other[0].mask.isBitwiseEqual(to: masks[0].mask))
     }
 }

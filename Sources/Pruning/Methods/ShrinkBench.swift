@@ -43,8 +43,8 @@ enum ShrinkBench {
     static func prune(_ session: Session, scores: [(name: String, scores: Tensor)], scope: ThresholdScope) throws {
         let keepFraction = try session.keepFraction
         session.report("thresholding")
-        let masks = Mask.thresholded(scores, keepFraction: keepFraction, scope: scope,
-                                     tieBreaking: session.random("tie-breaking"))
+        var tieBreaking = session.random("tie-breaking")
+        let masks = Mask.thresholded(scores, keepFraction: keepFraction, scope: scope, tieBreaking: &tieBreaking)
         try session.setMasks(masks)
     }
 
