@@ -49,8 +49,10 @@ extension Suite {
     }
 
     /// The methods chosen, checked against `catalog`: each with its configuration, defaults omitted.
-    public func resolvedMethods(_ catalog: [MethodCatalogEntry]) throws -> [(entry: MethodCatalogEntry, configuration: JSONValue)] {
-        guard let methods else { return catalog.map { ($0, .object([:])) } }
+    public func resolvedMethods(_ catalog: [MethodCatalogEntry]) throws
+        -> [(entry: MethodCatalogEntry, configuration: JSONValue, label: String)] {
+        guard let methods else { return catalog.map { ($0, .object([:]), $0.name) } }
+        var seen: [String: String] = [:]
         return try methods.map { choice in
             guard let entry = catalog.first(where: { $0.name == choice.name }) else {
                 throw BenchError.suite(file: file, key: choice.key, message: "unknown method '\(choice.name)' "
@@ -65,7 +67,14 @@ extension Suite {
             do { try entry.check(entry.defaultConfiguration.merging(choice.configuration)) } catch {
                 throw BenchError.suite(file: file, key: "\(choice.key).configuration", message: "\(error)")
             }
-            return (entry, choice.configuration.omittingDefaults(entry.defaultConfiguration))
+            let configuration = choice.configuration.omittingDefaults(entry.defaultConfiguration)
+            let label = choice.label ?? Suite.label(method: entry.name, configuration: configuration)
+            if let earlier = seen[label] {
+                throw BenchError.suite(file: file, key: choice.key, message: "label '\(label)' is already used by "
+                    + "\(earlier); give each method entry its own label")
+            }
+            seen[label] = choice.key
+            return (entry, configuration, label)
         }
     }
 
@@ -77,8 +86,7 @@ extension Suite {
         var runs: [PlannedRun] = []
         for model in inputs.models {
             for seed in seeds {
-                for (entry, configuration) in methods {
-                    let label = Suite.label(method: entry.name, configuration: configuration)
+                for (entry, configuration, label) in methods {
                     for target in entry.isControl ? [1] : compressions {
                         let spec = RunSpec(checkpoint: model.checkpoint, dataset: inputs.dataset, method: entry.name,
                                            configuration: configuration, compression: target, seed: seed,

@@ -92,11 +92,15 @@ struct SuiteReader {
             let key = "methods[\(index)]"
             if case .string(let name) = item { return Suite.MethodChoice(name: name, configuration: .object([:]), key: key) }
             let object = try mapping(item, key: key)
-            try rejectUnknown(object, allowed: ["name", "configuration"], key: key)
+            try rejectUnknown(object, allowed: ["name", "configuration", "label"], key: key)
             let configuration = object["configuration"] ?? .object([:])
             _ = try mapping(configuration, key: join(key, "configuration"))
+            let label = try object["label"].map { try string($0, key: join(key, "label")) }
+            if let label, label.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw fail(join(key, "label"), "expected a non-empty label")
+            }
             return Suite.MethodChoice(name: try string(require(object, "name", key: key), key: join(key, "name")),
-                                      configuration: configuration, key: key)
+                                      configuration: configuration, label: label, key: key)
         }
     }
 

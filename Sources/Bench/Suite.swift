@@ -13,7 +13,7 @@ import Training
 ///     training: {epochs: 10}      # a training recipe; missing fields take TrainingRecipe's defaults
 /// checkpoints:                    # and/or existing checkpoint files
 ///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}
-/// methods: all                    # or a list of names and/or {name: …, configuration: {…}}
+/// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …}
 /// compressions: [2, 4, 8]         # targets > 1 (the dense control runs once, at 1)
 /// seeds: [0, 1, 2]
 /// fineTuning:
@@ -48,6 +48,8 @@ public struct Suite: Sendable {
     public struct MethodChoice: Hashable, Sendable {
         public var name: String
         public var configuration: JSONValue
+        /// The leaderboard label, when the file gives one (default: the name plus non-default settings).
+        public var label: String? = nil
         /// Where it was given in the file (`methods[2]`), for error messages.
         public var key: String
     }

@@ -52,8 +52,8 @@ public struct SuiteSelection: Sendable {
         }
         self.models = models
         var methods: [String: Bool] = [:]
-        for (entry, configuration) in try suite.resolvedMethods(catalog) {
-            methods[Suite.label(method: entry.name, configuration: configuration)] = entry.isControl
+        for (entry, _, label) in try suite.resolvedMethods(catalog) {
+            methods[label] = entry.isControl
         }
         self.methods = methods
         targets = Set(suite.compressions)

@@ -114,6 +114,23 @@ import Training
         #expect(variant("dataset: fashion-mnist\n", "").hasPrefix("suites/bad.yaml: key 'dataset': missing"))
     }
 
+    @Test func givenLabelsNameTheRowsButNotTheRun() throws {
+        let labelled = SuiteTests.text.replacingOccurrences(
+            of: "configuration: {scope: layer, biases: true}", with: "configuration: {scope: layer}\n    label: layer-magnitude")
+        let plain = try Suite.parse(yaml: SuiteTests.text, file: "suites/tiny.yaml", defaultName: "x")
+            .expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        let named = try Suite.parse(yaml: labelled, file: "suites/tiny.yaml", defaultName: "x")
+            .expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        #expect(Set(named.map(\.labels.method)) == ["dense", "magnitude", "layer-magnitude"])
+        #expect(named.map(\.digest) == plain.map(\.digest))
+    }
+
+    @Test func duplicateLabelsAreRejected() {
+        let twice = SuiteTests.text.replacingOccurrences(
+            of: "configuration: {scope: layer, biases: true}", with: "configuration: {scope: layer}\n    label: magnitude")
+        #expect(SuiteTests.error(twice).contains("key 'methods[2]': label 'magnitude' is already used by methods[1]"))
+    }
+
     @Test func labelsShowNonDefaultConfiguration() {
         #expect(Suite.label(method: "snip", configuration: .object([:])) == "snip")
         #expect(Suite.label(method: "m", configuration: .object(["b": .number(2), "a": .string("x")])) == "m(a=x,b=2)")
