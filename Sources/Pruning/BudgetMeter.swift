@@ -14,8 +14,11 @@ public final class BudgetMeter {
         self.total = total
     }
 
-    /// Steps not yet spent.
-    public var remaining: Int { total - used }
+    /// Steps given up for good (`forfeit`): never spent, and not counted in `used`.
+    public private(set) var forfeited: Int = 0
+
+    /// Steps not yet spent (nor forfeited).
+    public var remaining: Int { total - used - forfeited }
 
     /// Records `steps` optimizer steps, or throws `budgetExceeded` without recording anything.
     public func charge(_ steps: Int) throws {
@@ -24,6 +27,13 @@ public final class BudgetMeter {
             throw PruningError.budgetExceeded(requested: steps, remaining: remaining, total: total)
         }
         used += steps
+    }
+
+    /// Leaves `steps` of the remaining budget unspent for good: `remaining` drops by `steps`, `used`
+    /// does not change, so the run records only what it trained (e.g. IMP's `finalTrainingSteps` cap).
+    public func forfeit(_ steps: Int) {
+        precondition(steps >= 0 && steps <= remaining, "forfeit of \(steps) with \(remaining) remaining")
+        forfeited += steps
     }
 
     /// Gives back steps charged but not taken (a training call stopped early by a hook).

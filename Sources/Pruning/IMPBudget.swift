@@ -20,6 +20,10 @@ struct IMPBudget {
         if let k = configuration.rewindSteps, k < 0 {
             throw IterativePruningError.configuration("rewindSteps must be ≥ 0, got \(k)")
         }
+        if let final = configuration.finalTrainingSteps, final < 0 {
+            throw IterativePruningError.configuration("finalTrainingSteps must be ≥ 0, got \(final)")
+        }
+        let final = configuration.finalTrainingSteps
         let keepFraction = try session.keepFraction
         var plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
                                      maxRounds: V.oneShot ? 1 : nil)
@@ -29,22 +33,31 @@ struct IMPBudget {
         let extra = rewinding ? 1 : 0
         let k = !rewinding || plan.rounds == 0 ? 0 : configuration.rewindSteps
             ?? max(1, Int((0.02 * Double(total) / Double(plan.rounds + 1)).rounded()))
-        let affordable = max(total - k, 0) / (configuration.cycleSteps ?? 1)
-        if configuration.fitRoundsToBudget, plan.rounds + extra > affordable, affordable > extra {
+        // With a fixed final training F, the cycles before it share B − k − F; otherwise the final
+        // training counts as one more cycle.
+        let slots = final == nil ? extra : extra - 1
+        let affordable = max(total - k - (final ?? 0), 0) / (configuration.cycleSteps ?? 1)
+        if configuration.fitRoundsToBudget, plan.rounds + slots > affordable, affordable > slots {
             plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
-                                     maxRounds: affordable - extra)
+                                     maxRounds: affordable - slots)
         }
         self.plan = plan
-        guard plan.rounds > 0 else { rewindSteps = 0; cycleSteps = 0; return }
+        guard plan.rounds > 0 else {
+            if let final, final > total {
+                throw IterativePruningError.budget(method: method, needed: final, total: total,
+                                                   detail: "final training \(final), no pruning round")
+            }
+            rewindSteps = 0; cycleSteps = 0; return
+        }
         let cycles = plan.rounds + extra
         let cycle = configuration.cycleSteps ?? max(total - k, 0) / cycles
-        let needed = k + cycles * max(cycle, 1)
+        let needed = k + (final.map { (cycles - 1) * max(cycle, 1) + $0 } ?? cycles * max(cycle, 1))
         guard cycle >= 1, needed <= total else {
-            throw IterativePruningError.budget(
-                method: method, needed: needed, total: total,
-                detail: rewinding
-                    ? "rewind k = \(k) + (\(plan.rounds) rounds + final training) × cycle \(max(cycle, 1))"
-                    : "(\(plan.rounds - 1) retrainings + final training) × cycle \(max(cycle, 1))")
+            let before = rewinding ? "\(plan.rounds) rounds" : "\(plan.rounds - 1) retrainings"
+            let trainings = final.map { "\(before) × cycle \(max(cycle, 1)) + final training \($0)" }
+                ?? "(\(before) + final training) × cycle \(max(cycle, 1))"
+            throw IterativePruningError.budget(method: method, needed: needed, total: total,
+                                               detail: rewinding ? "rewind k = \(k) + \(trainings)" : trainings)
         }
         rewindSteps = k
         cycleSteps = cycle

@@ -63,6 +63,10 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
     /// compression). Off by default, as in open_lth and ShrinkBench: the collapse is reported as a phase
     /// (`imp layer collapse: <tensor> in round r`) and the run goes on.
     public var stopOnLayerCollapse = false
+    /// The final training of the ticket (the harness's fine-tuning phase), capped at this many steps; the
+    /// rest of the budget is forfeited (left unspent, so the run records only the steps it trained).
+    /// nil = the final training spends whatever remains. The configuration must still fit in the budget.
+    public var finalTrainingSteps: Int?
 
     public init() { rewindSteps = Variant.defaultRewindSteps }
 }
@@ -92,6 +96,9 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
 /// capped at what B affords and each prunes at 1 − (1 − p)^(ρ*/R) (`fitRoundsToBudget`, the default);
 /// with `fitRoundsToBudget` off, or when not even one round fits, a configuration that needs more than
 /// B (k + (R + 1)·cycle, or R·cycle) fails with `IterativePruningError.budget` before any training.
+/// `finalTrainingSteps` F caps the final training: the cycle is derived as above, the final training takes
+/// exactly F steps and the rest is forfeited (`BudgetMeter.forfeit`); k + R·cycle + F (rewinding) or
+/// (R − 1)·cycle + F must fit in B, or the run fails the same way.
 /// Every round trains a fresh optimizer (open_lth). Selection uses no data: LTH's early-stopping
 /// iteration is chosen on validation loss and is not reproduced; accuracy is taken after the last step.
 public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
@@ -132,6 +139,7 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
             if let rewindPoint { try session.restore(rewindPoint, keepingMasks: true) }
         }
         try applyControl(session, rewindPoint: rewindPoint)
+        if let cap = configuration.finalTrainingSteps { session.budget.forfeit(session.budget.remaining - cap) }
     }
 
     /// The recipe of the k dense steps before θ_k: the session's, at a constant base rate (warm-up kept).
