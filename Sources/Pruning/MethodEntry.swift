@@ -27,7 +27,7 @@ public struct MethodEntry: Sendable {
         startingPoint = M.startingPoint
         targetTolerance = M.targetTolerance
         build = { json in M(configuration: try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)) }
-        defaults = { try ConfigurationJSON.encode(M.Configuration()) }
+        defaults = { try ConfigurationJSON.encodeListingNils(M.Configuration()) }
         normalize = { json in
             let configuration = try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)
             return try ConfigurationJSON.withoutDefaults(configuration, method: M.name)
@@ -40,7 +40,7 @@ public struct MethodEntry: Sendable {
         try build(configuration)
     }
 
-    /// The default configuration as JSON (sorted keys).
+    /// The default configuration as JSON (sorted keys; settings that default to nothing appear as `null`).
     public func defaultConfiguration() throws -> Data { try defaults() }
 
     /// The configuration in canonical form: sorted keys, fields equal to their default omitted
@@ -55,6 +55,18 @@ enum ConfigurationJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(value)
+    }
+
+    /// Encodes with sorted keys, listing optional settings that are `nil` as `null` (a plain encoder
+    /// drops them, and a suite checks its keys against this list).
+    static func encodeListingNils<C: Encodable>(_ value: C) throws -> Data {
+        var object = try self.object(encode(value), method: "\(C.self)")
+        for child in Mirror(reflecting: value).children {
+            guard let label = child.label, object[label] == nil else { continue }
+            let inner = Mirror(reflecting: child.value)
+            if inner.displayStyle == .optional, inner.children.isEmpty { object[label] = NSNull() }
+        }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Decodes `json` laid over the defaults of `C`; throws `badConfiguration` for a non-object,

@@ -156,6 +156,15 @@ private struct TrainThenPrune: PruningMethod {
         #expect(String(decoding: try entry.canonicalConfiguration(nil), as: UTF8.self) == "{}")
     }
 
+    @Test func settingsThatDefaultToNothingAreListedAsNull() throws {
+        let entry = try MethodRegistry.entry(named: "lottery-ticket")
+        let defaults = try #require(try JSONSerialization.jsonObject(with: entry.defaultConfiguration()) as? [String: Any])
+        #expect(defaults["cycleSteps"] is NSNull && defaults["finalTrainingSteps"] is NSNull)
+        #expect(defaults["rewindSteps"] as? Int == 0 && defaults["rate"] as? Double == 0.2)
+        let given = Data(#"{"cycleSteps": 860}"#.utf8)
+        #expect(String(decoding: try entry.canonicalConfiguration(given), as: UTF8.self) == #"{"cycleSteps":860}"#)
+    }
+
     @Test func badConfigurationsNameTheField() {
         #expect(throws: PruningError.badConfiguration(
             method: "global-magnitude", reason: "unknown field 'batchSize'; fields: pruneClassifier, weightsOnly")) {
