@@ -83,10 +83,4 @@ public struct GaPPlan: Sendable, Equatable {
         bounds.append(sizes.count)
         return (0..<groups).map { Array(bounds[$0]..<bounds[$0 + 1]) }
     }
-
-    /// Kept entries of a tensor of `count` entries at keep fraction f: N − ⌊(1 − f)·N⌋ (gap.md:
-    /// n_zero = floor(s·N_l)).
-    public static func keptCount(_ count: Int, keepFraction: Double) -> Int {
-        count - Int(((1 - keepFraction) * Double(count)).rounded(.down))
-    }
 }

@@ -36,6 +36,7 @@ import Testing
         configuration.partitions = 3
         configuration.rounds = 2
         configuration.stepLength = 2
+        configuration.distribution = .uniform
         let session = try Self.session(configuration)
         let f = try session.keepFraction
         let targets = session.prunable.map { Self.expectedKept($0.count, f) }
@@ -113,6 +114,7 @@ import Testing
     @Test func singlePartitionIsDenseTrainingThenOneShotMagnitude() throws {
         var configuration = GaP.Configuration()
         configuration.partitions = 1
+        configuration.distribution = .uniform
         let session = try Self.session(configuration, budget: 16)
         let f = try session.keepFraction
         var denseAtEveryStep = true, steps = 0
@@ -146,6 +148,16 @@ import Testing
         #expect(zip(a.model.stateDict(), b.model.stateDict()).allSatisfy { $0.tensor.isBitwiseEqual(to: $1.tensor) })
         #expect(zip(a.masks, b.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) })
         #expect(!zip(a.masks, c.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) })
+    }
+
+    /// ERK by hand. Two 16-entry tensors [4, 4] (raw (4+4)/16 = ½) and [2, 8] (raw 10/16) at f = ½: ε = 16/18,
+    /// kept 16·½·ε = 7.1 → 7 and 16·(10/16)·ε = 8.9 → 9. A [1, 2] tensor (raw 3/2) beside a [10, 10] one
+    /// (raw 0.2) at f = ½: ε = 51/23 would give the small one density 3.3, so it is dense (2) and the
+    /// other keeps the remaining 49. Uniform: N − ⌊(1 − f)N⌋.
+    @Test func layerDensities() {
+        #expect(LayerDensity.erk.keptCounts(shapes: [[4, 4], [2, 8]], keepFraction: 0.5) == [7, 9])
+        #expect(LayerDensity.erk.keptCounts(shapes: [[1, 2], [10, 10]], keepFraction: 0.5) == [2, 49])
+        #expect(LayerDensity.uniform.keptCounts(shapes: [[10, 10], [3, 3]], keepFraction: 0.25) == [25, 3])
     }
 
     /// Equal-size contiguous partitions, and clear errors before any training for bad settings or budgets.

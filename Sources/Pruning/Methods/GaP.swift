@@ -18,9 +18,11 @@ import Training
 ///   partitions are contiguous runs of prunable tensors with about equal parameter counts (`GaPPlan`).
 /// - T = ⌊(1 − `finalFraction`)·B/(κ·R)⌋ unless `stepLength` is given (card's 2 epochs are not
 ///   expressible in a step budget shared across suites); R = 3, F ≥ 25 % of B (all flooring remainder).
-/// - Distribution "uniform": every prunable tensor keeps N − ⌊(1 − f)·N⌋ weights, f the session's keep
-///   fraction; the first conv is pruned too and the classifier stays dense (outside the scope) unless
-///   `pruneClassifier`. The non-uniform (ERK) distribution is not offered.
+/// - Distribution (`distribution`): ERK by default (the card's reasonable choice for the non-uniform
+///   rows, which are the paper's best; it also spares small first convs, which uniform 90 % sparsity
+///   cripples); `uniform` keeps N − ⌊(1 − f)·N⌋ in every tensor (the first conv is pruned too; the card's
+///   "first conv dense" variant is not offered). f is the session's keep fraction; the classifier stays
+///   dense (outside the scope) unless `pruneClassifier`.
 /// - Initial mask: a uniformly random set of exactly that many weights per tensor (stream `"masks"`).
 /// - Grown weights start at exactly 0 (the code's `zero` init) and their optimizer state (momentum,
 ///   Adam moments) is reset, as the card's edge case suggests.
@@ -42,6 +44,8 @@ public struct GaP: PruningMethod {
         public var finalFraction = 0.25
         /// Also prune (and grow) the classifier's weights.
         public var pruneClassifier = false
+        /// How the kept weights are spread over the tensors (card: uniform, or non-uniform → ERK).
+        public var distribution = LayerDensity.erk
 
         public init() {}
     }
@@ -50,7 +54,8 @@ public struct GaP: PruningMethod {
     public static let category = MethodCategory.dynamicSparse
     public static let card = "gap.md"
     public static let summary = """
-        S-GaP (scheduled grow-and-prune): random mask at the target sparsity at initialisation; the layers, \
+        S-GaP (scheduled grow-and-prune): random mask at the target sparsity (ERK layer densities by \
+        default) at initialisation; the layers, \
         cut into κ contiguous partitions, take turns being fully dense (grown weights start at 0 with reset \
         optimizer state) for T steps and are then pruned back by layer-wise magnitude; after κ·R steps the \
         masks stay fixed for the rest of the budget. One training run with one schedule spans the budget.
@@ -76,13 +81,14 @@ public struct GaP: PruningMethod {
     public func run(_ session: Session) throws {
         let keepFraction = try session.keepFraction
         let plan = try plan(for: session)
+        let targets = configuration.distribution.keptCounts(shapes: session.prunable.map(\.parameter.value.shape),
+                                                            keepFraction: keepFraction)
         session.report("gap: \(plan.partitions.count) partitions, \(plan.rounds) rounds, T = \(plan.stepLength), "
             + "final \(plan.finalSteps) steps")
         var random = session.random("masks")
-        for entry in session.prunable {
+        for (entry, kept) in zip(session.prunable, targets) {
             let mask = Tensor(zeros: entry.parameter.value.shape)
             let m = mask.data
-            let kept = GaPPlan.keptCount(entry.count, keepFraction: keepFraction)
             for index in random.permutation(entry.count).prefix(kept) { m[index] = 1 }
             try session.setMask(mask, for: entry.name)
         }
@@ -96,7 +102,7 @@ public struct GaP: PruningMethod {
             // The same partition grown again (κ = 1) stays dense: the code's queue never prunes it.
             if k < plan.growSteps, plan.grownPartition(step: k + 1) == plan.grownPartition(step: k) { return }
             do {
-                try prune(session, plan: plan, step: k, keepFraction: keepFraction)
+                try prune(session, plan: plan, step: k, targets: targets)
                 if k < plan.growSteps { try grow(session, plan: plan, step: k + 1) }
             } catch { failure = error }
         }, shouldStop: { _ in failure != nil })
@@ -122,7 +128,7 @@ public struct GaP: PruningMethod {
     }
 
     /// Grow–prune step `k` ends: its partition goes back to the target by layer-wise magnitude.
-    private func prune(_ session: Session, plan: GaPPlan, step k: Int, keepFraction: Double) throws {
+    private func prune(_ session: Session, plan: GaPPlan, step k: Int, targets: [Int]) throws {
         let g = plan.grownPartition(step: k)
         session.report("gap pruning partition \(g + 1) after step \(k)")
         for index in plan.partitions[g] {
@@ -130,8 +136,7 @@ public struct GaP: PruningMethod {
             let scores = entry.parameter.value.copy()
             let s = scores.data
             for i in 0..<scores.count { s[i] = abs(s[i]) }
-            let kept = GaPPlan.keptCount(entry.count, keepFraction: keepFraction)
-            try session.setMasks(Mask.keepingTop([(entry.name, scores)], count: kept))
+            try session.setMasks(Mask.keepingTop([(entry.name, scores)], count: targets[index]))
         }
         session.report("gap pruned partition \(g + 1) after step \(k)")
     }
