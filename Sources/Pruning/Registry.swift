@@ -24,6 +24,8 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryReinit>.self),
         MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
+        MethodEntry(GaP.self),
+        MethodEntry(ToST.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

@@ -31,7 +31,8 @@ extension Session {
     /// and dropout come from stream `"training <call index>"` of the run's seed. Masks are re-applied
     /// after every step, before `hooks.afterStep`; `currentTrainer` is the running trainer while the
     /// hooks run (e.g. to reset the optimizer state of regrown weights). Steps a `shouldStop` hook
-    /// skips are refunded. Returns `nil` for `steps == 0`.
+    /// skips are refunded. A `trainingAdjustment` may swap the network driven (sharing the model's
+    /// parameters) and add a per-step callback. Returns `nil` for `steps == 0`.
     @discardableResult
     public func train(steps: Int, recipe: TrainingRecipe? = nil, hooks: TrainingHooks = TrainingHooks(),
                       phase: String = "training") throws -> TrainingSummary? {
@@ -42,12 +43,14 @@ extension Session {
         var recipe = recipe ?? self.recipe
         if let recipeAdjustment { recipe = recipeAdjustment(recipe, call) }
         recipe.steps = steps
-        let trainer = try Trainer(network: model, train: data.training, normalization: data.normalization,
+        let adjustment = try trainingAdjustment?(call)
+        let trainer = try Trainer(network: adjustment?.network ?? model, train: data.training, normalization: data.normalization,
                                   recipe: recipe, random: random("training \(call.index)"), threads: threads)
         var wrapped = hooks
         let model = self.model
         wrapped.afterStep = { [weak self] info in
             model.applyMasks()
+            adjustment?.afterStep?(info)
             hooks.afterStep?(info)
             self?.report(phase, step: info.step + 1, of: steps)
         }

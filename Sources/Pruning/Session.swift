@@ -25,6 +25,8 @@ public final class Session {
     public let recipe: TrainingRecipe
     /// Rewrites the recipe of every `train` call (modifiers such as SILO install one before running a base).
     public var recipeAdjustment: ((TrainingRecipe, TrainingCall) -> TrainingRecipe)?
+    /// Replaces the network (and adds a per-step callback) of a `train` call; nil keeps the model (ToST's ghosts).
+    public var trainingAdjustment: ((TrainingCall) throws -> TrainingAdjustment?)?
     /// Receives progress ("scoring", "fine-tuning 3/780").
     public var reporter: ((SessionProgress) -> Void)?
     /// Cores the forward and backward passes may use (results are bit-identical for a given count).
