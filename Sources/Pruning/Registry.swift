@@ -24,6 +24,9 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryReinit>.self),
         MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
+        MethodEntry(NNRelief.self),
+        MethodEntry(ScratchTraining<ScratchE>.self),
+        MethodEntry(ScratchTraining<ScratchB>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
