@@ -115,3 +115,18 @@ import Pruning
         #expect(try #require(good as? ScratchTraining<ScratchB>).baseMethod() is LayerMagnitude)
     }
 }
+
+/// Optional settings must be nameable in suites: their keys appear in the default configuration.
+@Suite struct ScratchConfigurationKeysTests {
+    @Test func unsetOptionalFieldsAreListedAsNull() throws {
+        for name in ["scratch-e", "scratch-b", "nnrelief"] {
+            let json = try MethodRegistry.entry(named: name).defaultConfiguration()
+            let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+            let optional = name == "nnrelief" ? ["cycleSteps"] : ["denseSteps", "recipe"]
+            for key in optional { #expect(object[key] is NSNull, "\(name).\(key)") }
+        }
+        let json = Data(#"{"recipe": {"batchSize": 32, "optimizer": {"kind": "sgd", "lr": 0.1}}, "denseSteps": 3}"#.utf8)
+        let method = try #require(try MethodRegistry.method(named: "scratch-e", configuration: json) as? ScratchTraining<ScratchE>)
+        #expect(method.configuration.recipe?.batchSize == 32 && method.configuration.denseSteps == 3)
+    }
+}

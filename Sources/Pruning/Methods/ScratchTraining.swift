@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Training
 
 /// How long a Scratch modifier trains the pruned architecture (Liu et al., ICLR 2019).
 public protocol ScratchRule: Sendable {
@@ -24,15 +25,28 @@ public struct ScratchConfiguration<Rule: ScratchRule>: MethodConfiguration {
     /// Scratch-B's cap on the FLOP ratio, as a multiple of D (2: the ImageNet scripts' 180 of 90 epochs);
     /// nil = no cap (the CIFAR scripts), which then needs `denseSteps`.
     public var cap: Double? = 2
+    /// The scratch training's recipe (the card: the dense training's optimizer and schedule); nil = the
+    /// session's fine-tuning recipe. Its length is always the rule's step count.
+    public var recipe: TrainingRecipe?
 
     public init() {}
+
+    /// Writes unset optional fields as `null`, so suites can name them (their keys appear in the defaults).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(base, forKey: .base)
+        try container.encode(baseConfiguration, forKey: .baseConfiguration)
+        try container.encode(denseSteps, forKey: .denseSteps)
+        try container.encode(cap, forKey: .cap)
+        try container.encode(recipe, forKey: .recipe)
+    }
 }
 
 /// Scratch-E / Scratch-B (card `rethinking-scratch.md`): run a base pruning method, keep its mask,
 /// re-initialise every parameter from the run's seed (stream `"scratch"`: a fresh initialisation, not the
 /// checkpoint's nor the at-initialisation methods' `"init"`; masks kept and applied) and train the masked
-/// network from scratch with the session's recipe, its schedule laid over the scratch steps (the card's LR
-/// decays at 50 % and 75 % of the scaled epochs when the recipe is a step schedule).
+/// network from scratch with `recipe` (default: the session's), its schedule laid over the scratch steps (the
+/// card's LR decays at 50 % and 75 % of the scaled epochs when the recipe is a step schedule).
 ///
 /// Budget (R = the steps left after the base, D = `denseSteps` or ⌊R/cap⌋): Scratch-E trains D steps,
 /// Scratch-B min(⌊D·F_full/F_pruned⌋, ⌊cap·D⌋) with F the conv/linear MACs per example counting only kept
@@ -123,7 +137,7 @@ public struct ScratchTraining<Rule: ScratchRule>: PruningMethod {
         let plan = try prepare(session)
         session.report("\(Self.name): D = \(plan.denseSteps), training \(plan.steps) of \(plan.remaining) steps "
             + "(MACs \(plan.prunedMACs) of \(plan.denseMACs))")
-        try session.train(steps: plan.steps, phase: "scratch training")
+        try session.train(steps: plan.steps, recipe: configuration.recipe, phase: "scratch training")
         try session.budget.forfeit(plan.remaining - plan.steps)
     }
 }
