@@ -26,6 +26,9 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
         MethodEntry(GaP.self),
         MethodEntry(ToST.self),
+        MethodEntry(NNRelief.self),
+        MethodEntry(ScratchTraining<ScratchE>.self),
+        MethodEntry(ScratchTraining<ScratchB>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
