@@ -24,6 +24,11 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryReinit>.self),
         MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
+        MethodEntry(IterativeMagnitude<IMPSLR>.self),
+        MethodEntry(IterativeMagnitude<IMPCLR>.self),
+        MethodEntry(IterativeMagnitude<IMPLLR>.self),
+        MethodEntry(IterativeMagnitude<IMPALLR>.self),
+        MethodEntry(IterativeMagnitude<BIMP>.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

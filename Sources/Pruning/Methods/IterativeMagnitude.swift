@@ -10,6 +10,17 @@ public enum IMPRetraining: String, Codable, Sendable {
     case fineTune = "fine-tune"
     /// Learning-rate rewinding: keep the trained weights, replay the whole schedule each round.
     case learningRateRewind = "lr-rewind"
+    /// Zimmer et al.'s scaled LR restarting: the original schedule squeezed into each retraining.
+    case slr
+    /// Cyclic LR restarting: warm-up, then cosine from η_max to η_min.
+    case clr
+    /// Linear LR restarting: warm-up, then linear from η_max to 0.
+    case llr
+    /// Adaptive linear LR restarting: warm-up, then linear from η_0 (set by the pruning's norm drop) to 0.
+    case allr
+
+    /// The restarting schedule of Zimmer et al. this rule uses, if any (`RetrainingSchedule`).
+    public var restartSchedule: RetrainingSchedule.Kind? { RetrainingSchedule.Kind(rawValue: rawValue) }
 }
 
 /// What a registered IMP entry does after the driver (the lottery-ticket controls).
@@ -33,6 +44,19 @@ public protocol IMPVariant: Sendable {
     static var oneShot: Bool { get }
     /// The default rewind step k (nil: derived from the budget, `IMPConfiguration.rewindSteps`).
     static var defaultRewindSteps: Int? { get }
+    /// The method card's file name (default `lottery-ticket-imp.md`).
+    static var card: String { get }
+    /// Train the dense network from initialisation first, then prune and retrain within the rest of the
+    /// budget (Zimmer et al.'s BIMP); default false.
+    static var trainsDenseFirst: Bool { get }
+    /// The default number of pruning phases J (nil: rounds from the rate p).
+    static var defaultPhases: Int? { get }
+}
+
+extension IMPVariant {
+    public static var card: String { "lottery-ticket-imp.md" }
+    public static var trainsDenseFirst: Bool { false }
+    public static var defaultPhases: Int? { nil }
 }
 
 /// Settings of the iterative-magnitude-pruning driver; `init()` gives the card's harness defaults.
@@ -67,8 +91,19 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
     /// rest of the budget is forfeited (left unspent, so the run records only the steps it trained).
     /// nil = the final training spends whatever remains. The configuration must still fit in the budget.
     public var finalTrainingSteps: Int?
+    /// J: prune in exactly J phases, each removing q = 1 − f^(1/J) of the surviving weights (global scope;
+    /// layerwise: at most J rounds at raised rates); nil = rounds from `rate`. Default: the variant's.
+    public var phases: Int?
+    /// Zimmer et al.'s schedules (slr, clr, llr, allr): the dense run that produced the checkpoint.
+    public var original = OriginalTraining()
+    /// BIMP only: T_r/B, the share of the budget for the pruning phases' retraining (the rest trains the
+    /// dense network from initialisation).
+    public var retrainingFraction = 0.2
 
-    public init() { rewindSteps = Variant.defaultRewindSteps }
+    public init() {
+        rewindSteps = Variant.defaultRewindSteps
+        phases = Variant.defaultPhases
+    }
 }
 
 /// Iterative magnitude pruning as one driver: R rounds of train → prune the smallest surviving |w| →
@@ -105,7 +140,7 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
     public typealias Configuration = IMPConfiguration<Variant>
     public static var name: String { Variant.name }
     public static var category: MethodCategory { .iterative }
-    public static var card: String { "lottery-ticket-imp.md" }
+    public static var card: String { Variant.card }
     public static var summary: String { Variant.summary }
     public static var startingPoint: StartingPoint { Variant.startingPoint }
     /// Global: within half a weight of the target; layerwise: half a weight per tensor.
@@ -119,13 +154,17 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
 
     public func run(_ session: Session) throws {
         let groups = groups(session)
+        let dense = try denseSteps(session)
         let schedule = try IMPBudget(session: session, configuration: configuration,
                                      sizes: groups.map { $0.members.reduce(0) { $0 + session.prunable[$1].count } },
-                                     rates: groups.map(\.rate), method: Self.name)
+                                     rates: groups.map(\.rate), method: Self.name,
+                                     total: session.budget.remaining - dense)
         let plan = schedule.plan
         session.report("imp: \(plan.rounds) rounds, cycle \(schedule.cycleSteps) steps, k = \(schedule.rewindSteps)")
         for entry in session.prunable { try session.setMask(Mask.ones(entry.parameter.value.shape), for: entry.name) }
+        try trainDense(session, steps: dense)
         if Variant.retraining == .fineTune { installFineTuningRule(session) }
+        let drops = try installRestartingRule(session, denseSteps: dense)
         var rewindPoint: SessionSnapshot?
         if Variant.retraining == .rewind {
             try session.train(steps: schedule.rewindSteps, recipe: Self.rewindRecipe(session.recipe), phase: "imp to θ_k")
@@ -135,7 +174,9 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
             if Variant.retraining == .rewind || round > 1 {
                 try session.train(steps: schedule.cycleSteps, phase: "imp round \(round)/\(plan.rounds)")
             }
+            let before = drops.map { _ in PruningStep.State(session) }
             try prune(session, plan: plan, groups: groups, round: round)
+            if let drops, let before { drops.last = before.step(session) }
             if let rewindPoint { try session.restore(rewindPoint, keepingMasks: true) }
         }
         try applyControl(session, rewindPoint: rewindPoint)
