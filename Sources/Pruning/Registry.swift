@@ -29,6 +29,8 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<IMPLLR>.self),
         MethodEntry(IterativeMagnitude<IMPALLR>.self),
         MethodEntry(IterativeMagnitude<BIMP>.self),
+        MethodEntry(SILO.self),
+        MethodEntry(SILOOracle.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
