@@ -127,6 +127,10 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
 ///   recipe adjustment so the final fine-tuning follows the same rule; LR rewinding replays the recipe's
 ///   full schedule over every cycle. (Renda's weight rewinding to epoch T − t needs the checkpoint's
 ///   training trajectory, which a checkpoint does not carry; it is not offered from a trained start.)
+///   Zimmer et al.'s SLR, CLR, LLR and ALLR (card `imp-slr.md`) split B the same way; each retraining's
+///   rate follows `RetrainingSchedule` (installed as the recipe adjustment, like fine-tuning).
+/// - BIMP (`trainsDenseFirst`, from initialisation): B − round(`retrainingFraction`·B) dense steps with the
+///   `original` schedule, then the prune/retrain rule above with ALLR inside the remaining T_r steps.
 /// When B cannot give each of the R rounds a cycle (of `cycleSteps`, or at least one step), the rounds are
 /// capped at what B affords and each prunes at 1 − (1 − p)^(ρ*/R) (`fitRoundsToBudget`, the default);
 /// with `fitRoundsToBudget` off, or when not even one round fits, a configuration that needs more than
