@@ -31,6 +31,15 @@ public struct OriginalTraining: Codable, Sendable, Equatable {
         epochs = try c.decodeIfPresent(Double.self, forKey: .epochs) ?? epochs
         steps = try c.decodeIfPresent(Int.self, forKey: .steps)
     }
+
+    /// Writes every field (`steps` as `null` when unset).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lr, forKey: .lr)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(steps, forKey: .steps)
+    }
 }
 
 /// Zimmer et al.'s retraining learning-rate schedules (ICLR 2023, card `imp-slr.md`, after the official
