@@ -1,3 +1,5 @@
+import Foundation
+
 /// How an IMP run divides its budget: the pruning plan, k steps to the rewind point and the length
 /// of one cycle (the rule is documented on `IterativeMagnitude`).
 struct IMPBudget {
@@ -12,8 +14,8 @@ struct IMPBudget {
     /// budget over them, or throws `IterativePruningError.budget` when the configuration needs more
     /// than the budget (checked before any training).
     init<V: IMPVariant>(session: Session, configuration: IMPConfiguration<V>, sizes: [Int], rates: [Double],
-                        method: String) throws {
-        let total = session.budget.remaining
+                        method: String, total: Int? = nil) throws {
+        let total = total ?? session.budget.remaining
         if let cycle = configuration.cycleSteps, cycle < 1 {
             throw IterativePruningError.configuration("cycleSteps must be ≥ 1, got \(cycle)")
         }
@@ -24,9 +26,17 @@ struct IMPBudget {
             throw IterativePruningError.configuration("finalTrainingSteps must be ≥ 0, got \(final)")
         }
         let final = configuration.finalTrainingSteps
+        if let phases = configuration.phases, phases < 1 {
+            throw IterativePruningError.configuration("phases must be ≥ 1, got \(phases)")
+        }
         let keepFraction = try session.keepFraction
-        var plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
-                                     maxRounds: V.oneShot ? 1 : nil)
+        // J phases: global scope prunes q = 1 − f^(1/J) of the survivors per phase (Zimmer et al.).
+        let planRates = configuration.phases.map { J in
+            configuration.scope == .global && keepFraction < 1 ? [1 - pow(keepFraction, 1 / Double(J))] : rates
+        } ?? rates
+        let maxRounds = V.oneShot ? 1 : configuration.phases
+        var plan = try IterativePlan(sizes: sizes, rates: planRates, keepFraction: keepFraction,
+                                     maxRounds: maxRounds)
         let rewinding = V.retraining == .rewind
         // Trainings: rewinding, R cycles before the R prunings plus the final one; otherwise R − 1
         // cycles between the prunings plus the final one.
@@ -38,8 +48,8 @@ struct IMPBudget {
         let slots = final == nil ? extra : extra - 1
         let affordable = max(total - k - (final ?? 0), 0) / (configuration.cycleSteps ?? 1)
         if configuration.fitRoundsToBudget, plan.rounds + slots > affordable, affordable > slots {
-            plan = try IterativePlan(sizes: sizes, rates: rates, keepFraction: keepFraction,
-                                     maxRounds: affordable - slots)
+            plan = try IterativePlan(sizes: sizes, rates: planRates, keepFraction: keepFraction,
+                                     maxRounds: min(affordable - slots, maxRounds ?? .max))
         }
         self.plan = plan
         guard plan.rounds > 0 else {

@@ -29,6 +29,13 @@ public enum MethodRegistry {
         MethodEntry(NNRelief.self),
         MethodEntry(ScratchTraining<ScratchE>.self),
         MethodEntry(ScratchTraining<ScratchB>.self),
+        MethodEntry(IterativeMagnitude<IMPSLR>.self),
+        MethodEntry(IterativeMagnitude<IMPCLR>.self),
+        MethodEntry(IterativeMagnitude<IMPLLR>.self),
+        MethodEntry(IterativeMagnitude<IMPALLR>.self),
+        MethodEntry(IterativeMagnitude<BIMP>.self),
+        MethodEntry(SILO.self),
+        MethodEntry(SILOOracle.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

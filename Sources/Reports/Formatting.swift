@@ -24,6 +24,11 @@ enum Formatting {
         target == target.rounded() && abs(target) < 1e15 ? String(format: "%.0f", target) : String(format: "%g", target)
     }
 
+    /// A step count: `780`, or `780.5` for a mean that is not whole.
+    static func steps(_ value: Double) -> String {
+        value == value.rounded() ? fixed(value, 0) : fixed(value, 1)
+    }
+
     /// A ratio such as a compression or speedup: `4.00×`.
     static func ratio(_ value: Double) -> String { value.isFinite ? fixed(value, 2) + "×" : "∞" }
 

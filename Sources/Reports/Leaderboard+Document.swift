@@ -9,6 +9,9 @@ extension Leaderboard {
         "Compression = all parameters / nonzero parameters; speedup = dense / remaining multiply-accumulates of the "
             + "conv and linear layers (theoretical). Δ dense = mean top-1 minus the dense control's, in points; the dense "
             + "control fine-tunes the unpruned model under the same budget.",
+        "Training steps used = optimizer steps a run trained after the dense checkpoint (or from initialisation), "
+            + "pruning-time training and fine-tuning together, mean over seeds; a method may leave part of the budget "
+            + "unspent (see docs/budgets.md).",
         "The ranking integrates each method's mean top-1 over log₂ of the compression target (trapezoid rule); "
             + "methods that miss a target are listed unranked.",
     ]
@@ -35,6 +38,10 @@ extension Leaderboard {
                     ($0.runs > 0 ? $0[.speedup].mean : nil,
                      $0.runs > 0 ? Formatting.ratio($0[.compression].mean) + " · " + Formatting.ratio($0[.speedup].mean) : "–")
                 },
+                matrix(section, targets, title: "Training steps used (mean over seeds)", header: header,
+                       alignments: alignments, marksBest: false) {
+                    (nil, $0[.budgetSteps].count > 0 ? Formatting.steps($0[.budgetSteps].mean) : "–")
+                },
                 rankingTable(section, targets),
             ]
             let failures = failedRuns.filter { $0.labels.dataset == section.dataset && $0.labels.model == section.model }
@@ -52,9 +59,9 @@ extension Leaderboard {
     }
 
     /// A methods × targets table whose cells `cell` gives as (value to compare, text); the largest
-    /// value of each column (at two decimals) is marked best.
+    /// value of each column (at two decimals) is marked best unless `marksBest` is false.
     private func matrix(_ section: LeaderboardSection, _ targets: [Double], title: String, header: [String],
-                        alignments: [TextTable.Alignment],
+                        alignments: [TextTable.Alignment], marksBest: Bool = true,
                         cell: (LeaderboardRow) -> (value: Double?, text: String)) -> TextTable {
         let methods = methods(in: section)
         let values: [[(value: Double?, text: String)]] = methods.map { method in
@@ -67,7 +74,7 @@ extension Leaderboard {
             [TextTable.Cell(methods[index])] + targets.indices.map { column in
                 let (value, text) = values[index][column]
                 let isBest = value.map { ($0 * 100).rounded() == best[column] } ?? false
-                return TextTable.Cell(text, best: isBest && methods.count > 1)
+                return TextTable.Cell(text, best: marksBest && isBest && methods.count > 1)
             }
         }
         return TextTable(title: title, header: header, alignments: alignments, rows: rows)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Pruning
 import Training
@@ -66,5 +67,20 @@ import Training
         #expect(throws: IterativePruningError.configuration("finalTrainingSteps must be ≥ 0, got -1")) {
             try bad.execute()
         }
+    }
+
+    @Test func optionalFieldsAreListedAndSettable() throws {
+        // Unset optionals appear as null in the defaults, so suites may set them (the suite reader accepts
+        // only keys the default configuration lists); canonical configurations still omit defaults.
+        let entry = try MethodRegistry.entry(named: "lottery-ticket")
+        let defaults = try #require(try JSONSerialization.jsonObject(with: entry.defaultConfiguration()) as? [String: Any])
+        for key in ["finalTrainingSteps", "cycleSteps", "phases", "convRate"] {
+            #expect(defaults[key] is NSNull, "\(key) is not listed as null")
+        }
+        let given = Data(#"{"finalTrainingSteps": 7, "cycleSteps": 3}"#.utf8)
+        let method = try #require(try entry.method(configuration: given) as? IterativeMagnitude<LotteryTicket>)
+        #expect(method.configuration.finalTrainingSteps == 7 && method.configuration.cycleSteps == 3)
+        #expect(String(decoding: try entry.canonicalConfiguration(given), as: UTF8.self) == #"{"cycleSteps":3,"finalTrainingSteps":7}"#)
+        #expect(String(decoding: try entry.canonicalConfiguration(nil), as: UTF8.self) == "{}")
     }
 }

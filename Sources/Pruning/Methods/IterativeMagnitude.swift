@@ -10,6 +10,17 @@ public enum IMPRetraining: String, Codable, Sendable {
     case fineTune = "fine-tune"
     /// Learning-rate rewinding: keep the trained weights, replay the whole schedule each round.
     case learningRateRewind = "lr-rewind"
+    /// Zimmer et al.'s scaled LR restarting: the original schedule squeezed into each retraining.
+    case slr
+    /// Cyclic LR restarting: warm-up, then cosine from η_max to η_min.
+    case clr
+    /// Linear LR restarting: warm-up, then linear from η_max to 0.
+    case llr
+    /// Adaptive linear LR restarting: warm-up, then linear from η_0 (set by the pruning's norm drop) to 0.
+    case allr
+
+    /// The restarting schedule of Zimmer et al. this rule uses, if any (`RetrainingSchedule`).
+    public var restartSchedule: RetrainingSchedule.Kind? { RetrainingSchedule.Kind(rawValue: rawValue) }
 }
 
 /// What a registered IMP entry does after the driver (the lottery-ticket controls).
@@ -33,6 +44,19 @@ public protocol IMPVariant: Sendable {
     static var oneShot: Bool { get }
     /// The default rewind step k (nil: derived from the budget, `IMPConfiguration.rewindSteps`).
     static var defaultRewindSteps: Int? { get }
+    /// The method card's file name (default `lottery-ticket-imp.md`).
+    static var card: String { get }
+    /// Train the dense network from initialisation first, then prune and retrain within the rest of the
+    /// budget (Zimmer et al.'s BIMP); default false.
+    static var trainsDenseFirst: Bool { get }
+    /// The default number of pruning phases J (nil: rounds from the rate p).
+    static var defaultPhases: Int? { get }
+}
+
+extension IMPVariant {
+    public static var card: String { "lottery-ticket-imp.md" }
+    public static var trainsDenseFirst: Bool { false }
+    public static var defaultPhases: Int? { nil }
 }
 
 /// Settings of the iterative-magnitude-pruning driver; `init()` gives the card's harness defaults.
@@ -67,8 +91,45 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
     /// rest of the budget is forfeited (left unspent, so the run records only the steps it trained).
     /// nil = the final training spends whatever remains. The configuration must still fit in the budget.
     public var finalTrainingSteps: Int?
+    /// J: prune in exactly J phases, each removing q = 1 − f^(1/J) of the surviving weights (global scope;
+    /// layerwise: at most J rounds at raised rates); nil = rounds from `rate`. Default: the variant's.
+    public var phases: Int?
+    /// Zimmer et al.'s schedules (slr, clr, llr, allr): the dense run that produced the checkpoint.
+    public var original = OriginalTraining()
+    /// BIMP only: T_r/B, the share of the budget for the pruning phases' retraining (the rest trains the
+    /// dense network from initialisation).
+    public var retrainingFraction = 0.2
 
-    public init() { rewindSteps = Variant.defaultRewindSteps }
+    public init() {
+        rewindSteps = Variant.defaultRewindSteps
+        phases = Variant.defaultPhases
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scope, rate, convRate, classifierRateFactor, pruneClassifier, cycleSteps, rewindSteps
+        case fineTuningLRFactor, fitRoundsToBudget, stopOnLayerCollapse, finalTrainingSteps, phases, original
+        case retrainingFraction
+    }
+
+    /// Writes every field, unset optionals as `null`, so the default configuration lists every key a
+    /// suite may set (canonical run configurations still omit defaults, so digests do not change).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scope, forKey: .scope)
+        try c.encode(rate, forKey: .rate)
+        try c.encode(convRate, forKey: .convRate)
+        try c.encode(classifierRateFactor, forKey: .classifierRateFactor)
+        try c.encode(pruneClassifier, forKey: .pruneClassifier)
+        try c.encode(cycleSteps, forKey: .cycleSteps)
+        try c.encode(rewindSteps, forKey: .rewindSteps)
+        try c.encode(fineTuningLRFactor, forKey: .fineTuningLRFactor)
+        try c.encode(fitRoundsToBudget, forKey: .fitRoundsToBudget)
+        try c.encode(stopOnLayerCollapse, forKey: .stopOnLayerCollapse)
+        try c.encode(finalTrainingSteps, forKey: .finalTrainingSteps)
+        try c.encode(phases, forKey: .phases)
+        try c.encode(original, forKey: .original)
+        try c.encode(retrainingFraction, forKey: .retrainingFraction)
+    }
 }
 
 /// Iterative magnitude pruning as one driver: R rounds of train → prune the smallest surviving |w| →
@@ -92,6 +153,10 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
 ///   recipe adjustment so the final fine-tuning follows the same rule; LR rewinding replays the recipe's
 ///   full schedule over every cycle. (Renda's weight rewinding to epoch T − t needs the checkpoint's
 ///   training trajectory, which a checkpoint does not carry; it is not offered from a trained start.)
+///   Zimmer et al.'s SLR, CLR, LLR and ALLR (card `imp-slr.md`) split B the same way; each retraining's
+///   rate follows `RetrainingSchedule` (installed as the recipe adjustment, like fine-tuning).
+/// - BIMP (`trainsDenseFirst`, from initialisation): B − round(`retrainingFraction`·B) dense steps with the
+///   `original` schedule, then the prune/retrain rule above with ALLR inside the remaining T_r steps.
 /// When B cannot give each of the R rounds a cycle (of `cycleSteps`, or at least one step), the rounds are
 /// capped at what B affords and each prunes at 1 − (1 − p)^(ρ*/R) (`fitRoundsToBudget`, the default);
 /// with `fitRoundsToBudget` off, or when not even one round fits, a configuration that needs more than
@@ -105,7 +170,7 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
     public typealias Configuration = IMPConfiguration<Variant>
     public static var name: String { Variant.name }
     public static var category: MethodCategory { .iterative }
-    public static var card: String { "lottery-ticket-imp.md" }
+    public static var card: String { Variant.card }
     public static var summary: String { Variant.summary }
     public static var startingPoint: StartingPoint { Variant.startingPoint }
     /// Global: within half a weight of the target; layerwise: half a weight per tensor.
@@ -119,13 +184,17 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
 
     public func run(_ session: Session) throws {
         let groups = groups(session)
+        let dense = try denseSteps(session)
         let schedule = try IMPBudget(session: session, configuration: configuration,
                                      sizes: groups.map { $0.members.reduce(0) { $0 + session.prunable[$1].count } },
-                                     rates: groups.map(\.rate), method: Self.name)
+                                     rates: groups.map(\.rate), method: Self.name,
+                                     total: session.budget.remaining - dense)
         let plan = schedule.plan
         session.report("imp: \(plan.rounds) rounds, cycle \(schedule.cycleSteps) steps, k = \(schedule.rewindSteps)")
         for entry in session.prunable { try session.setMask(Mask.ones(entry.parameter.value.shape), for: entry.name) }
+        try trainDense(session, steps: dense)
         if Variant.retraining == .fineTune { installFineTuningRule(session) }
+        let drops = try installRestartingRule(session, denseSteps: dense)
         var rewindPoint: SessionSnapshot?
         if Variant.retraining == .rewind {
             try session.train(steps: schedule.rewindSteps, recipe: Self.rewindRecipe(session.recipe), phase: "imp to θ_k")
@@ -135,7 +204,9 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
             if Variant.retraining == .rewind || round > 1 {
                 try session.train(steps: schedule.cycleSteps, phase: "imp round \(round)/\(plan.rounds)")
             }
+            let before = drops.map { _ in PruningStep.State(session) }
             try prune(session, plan: plan, groups: groups, round: round)
+            if let drops, let before { drops.last = before.step(session) }
             if let rewindPoint { try session.restore(rewindPoint, keepingMasks: true) }
         }
         try applyControl(session, rewindPoint: rewindPoint)

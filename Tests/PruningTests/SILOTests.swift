@@ -1,0 +1,113 @@
+import Foundation
+import NN
+import Testing
+import Pruning
+import Training
+
+/// SILO's per-cycle peak rate (card `silo.md`) and the max_lr Oracle.
+@Suite struct SILOTests {
+    private func configuration(_ initialLR: Double, _ increase: Double) -> SILO.Configuration {
+        var c = SILO.Configuration()
+        c.initialLR = initialLR
+        c.increase = increase
+        return c
+    }
+
+    @Test func peakRatesMatchTheCardsTables() {
+        // r = 0.2, β = 5, d = 1: cycle c trains with 1 − 0.8^c pruned; the card's vectors for c = 0..12.
+        let pruned = (0...12).map { 1 - pow(0.8, Double($0)) }
+        let resnet: [Double] = [0.03, 0.03, 0.03004, 0.03213, 0.04761, 0.06446, 0.06893, 0.06977, 0.06995,
+                                0.06999, 0.07, 0.07, 0.07]
+        let vgg: [Double] = [0.04, 0.04, 0.04006, 0.0432, 0.06642, 0.09169, 0.09839, 0.09966, 0.09992,
+                             0.09998, 0.09999, 0.1, 0.1]
+        for c in 0...12 {
+            #expect(abs(SILO.peakLR(cycle: c, pruned: pruned, configuration(0.03, 0.04)) - resnet[c]) < 1e-5, "ResNet-20 c = \(c)")
+            #expect(abs(SILO.peakLR(cycle: c, pruned: pruned, configuration(0.04, 0.06)) - vgg[c]) < 1e-5, "VGG-19 c = \(c)")
+        }
+        #expect(SILO.gain(0.5, beta: 5) == 0.5 && SILO.gain(0, beta: 5) == 0 && SILO.gain(1, beta: 5) == 1)
+    }
+
+    @Test func everyCycleOfTheBaseRunsAtItsPeakRate() throws {
+        // Base imp-lr-rewind, budget 13, R = 4: cycles 1–3 retrain between prunings, cycle 4 is fine-tuning.
+        let silo = SILO()
+        let session = try Fixtures.session(silo, budget: 13)
+        SILO.install(silo.configuration, on: session)
+        var seen: [(density: Double, lr: Float)] = []
+        let installed = session.recipeAdjustment
+        session.recipeAdjustment = { recipe, call in
+            let adjusted = installed?(recipe, call) ?? recipe
+            seen.append((call.density, adjusted.optimizer.learningRate))
+            return adjusted
+        }
+        try IterativeMagnitude<IMPLRRewind>().run(session)
+        try session.fineTune()
+        #expect(seen.count == 4)
+        // By hand: cycle c (c pruning steps done) uses the fraction pruned during cycle c − 1.
+        func s(_ p: Double) -> Double { pow(p, 5) / (pow(p, 5) + pow(1 - p, 5)) }
+        let expected = [0.03] + seen.prefix(3).map { 0.03 + 0.04 * s(1 - $0.density) }
+        for (index, (call, rate)) in zip(seen, expected).enumerated() {
+            #expect(abs(Double(call.lr) - rate) < 1e-7, "cycle \(index + 1): \(call.lr), expected \(rate)")
+        }
+        #expect(abs(seen[0].density - 0.8) < 0.003)
+    }
+
+    @Test func constantPeakEqualsTheBase() throws {
+        // λ_0 = the recipe's rate (0.05) and Δλ = 0: SILO on imp-lr-rewind is imp-lr-rewind bit for bit.
+        let silo = SILO(configuration: configuration(0.05, 0))
+        let modified = try Fixtures.session(silo, budget: 13)
+        try modified.execute()
+        let base = try Fixtures.session(IterativeMagnitude<IMPLRRewind>(), budget: 13)
+        try base.execute()
+        #expect(zip(modified.model.stateDict(), base.model.stateDict()).allSatisfy { $0.tensor.isBitwiseEqual(to: $1.tensor) })
+        #expect(zip(modified.masks, base.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) })
+        #expect(modified.budget.used == 13)
+    }
+
+    @Test func badBasesAreRejectedWhenConfigured() {
+        #expect(throws: PruningError.self) {
+            try MethodRegistry.method(named: "silo", configuration: Data(#"{"base": "no-such-method"}"#.utf8))
+        }
+        #expect(throws: PruningError.self) {
+            try MethodRegistry.method(named: "silo", configuration: Data(#"{"base": "silo"}"#.utf8))
+        }
+        #expect(throws: PruningError.self) {
+            try MethodRegistry.method(named: "silo",
+                                      configuration: Data(#"{"baseConfiguration": {"rate": "high"}}"#.utf8))
+        }
+    }
+
+    @Test func oracleKeepsTheCandidateWithTheBestValidationAccuracy() throws {
+        // Rate 0.6 reaches compression 2 in one round; budget 12, 3 candidates: cycle ⌊12/(1·3 + 1)⌋ = 3.
+        var configuration = SILOOracle.Configuration()
+        configuration.grid = [0.001, 0.05, 0.3]
+        configuration.rate = 0.6
+        let session = try Fixtures.session(SILOOracle(configuration: configuration), budget: 12)
+        var phases: [String] = []
+        session.reporter = { phases.append($0.phase) }
+        var fineTuningRates: Set<Float> = []
+        try session.execute(fineTuningHooks: TrainingHooks(afterStep: { fineTuningRates.insert($0.learningRate) })) {
+            #expect($0.budget.used == 9)
+        }
+        // Naive reference: the same pruning, each candidate trained 3 steps from it, scored on validation.
+        let reference = try Fixtures.session(SILOOracle(configuration: configuration), budget: 12)
+        let entries = reference.prunable
+        let kept = Int((Double(reference.prunableCount) * (try reference.keepFraction)).rounded())
+        let masks = IterativePruning.pruneSmallest(weights: entries.map(\.parameter.value),
+                                                   masks: entries.map { Mask.ones($0.parameter.value.shape) }, keeping: kept)
+        for (entry, mask) in zip(entries, masks) { try reference.setMask(mask, for: entry.name) }
+        let start = reference.snapshot()
+        var scores: [(rate: Double, top1: Double, loss: Double)] = []
+        for rate in configuration.grid {
+            var recipe = reference.recipe
+            recipe.optimizer.learningRate = Float(rate)
+            try reference.train(steps: 3, recipe: recipe)
+            let result = try reference.evaluate(on: .validation)
+            scores.append((rate, result.top1, result.loss))
+            try reference.restore(start, keepingMasks: true)
+        }
+        let best = try #require(scores.max { a, b in a.top1 != b.top1 ? a.top1 < b.top1 : a.loss > b.loss })
+        #expect(phases.contains("silo-oracle: final max_lr \(best.rate)"), "\(scores) \(phases.filter { $0.hasPrefix("silo") })")
+        #expect(fineTuningRates.count > 0)
+        #expect(session.budget.used == 12)
+    }
+}
