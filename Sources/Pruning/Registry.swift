@@ -24,6 +24,9 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryReinit>.self),
         MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
+        MethodEntry(SET.self),
+        MethodEntry(RigL.self),
+        MethodEntry(SupTickets.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.
