@@ -137,4 +137,20 @@ import Training
         #expect(bn.numBatchesTracked[flat: 0] == 6)
         #expect(zip(weightsBefore, session.model.parameters).allSatisfy { $0.isBitwiseEqual(to: $1.parameter.value) })
     }
+
+    @Test func nestedBaseConfigurationOverlaysTheDefaults() throws {
+        let json = #"{"base": "set", "set": {"updateInterval": 2}, "cycleSteps": 3}"#
+        let method = try #require(try MethodRegistry.method(named: "sup-tickets", configuration: Foundation.Data(json.utf8)) as? SupTickets)
+        var expected = SupTickets.Configuration()
+        expected.base = .set
+        expected.set.updateInterval = 2
+        expected.cycleSteps = 3
+        #expect(method.configuration == expected)
+        let unknown = #"{"rigl": {"interval": 2}}"#
+        #expect(throws: PruningError.self) {
+            try MethodRegistry.method(named: "sup-tickets", configuration: Foundation.Data(unknown.utf8))
+        }
+        let canonical = try MethodRegistry.entry(named: "sup-tickets").canonicalConfiguration(Foundation.Data(json.utf8))
+        #expect(String(decoding: canonical, as: UTF8.self).contains(#""base":"set""#))
+    }
 }

@@ -38,6 +38,23 @@ public struct RigL: PruningMethod {
         public var pruneClassifier = false
 
         public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case distribution, dropFraction, dropSchedule, updateInterval, endFraction, pruneClassifier
+        }
+
+        /// Missing fields keep the card's defaults and unknown fields throw, also when nested in Sup-tickets.
+        public init(from decoder: any Decoder) throws {
+            self.init()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            try c.fill(&distribution, .distribution)
+            try c.fill(&dropFraction, .dropFraction)
+            try c.fill(&dropSchedule, .dropSchedule)
+            try c.fill(&updateInterval, .updateInterval)
+            try c.fill(&endFraction, .endFraction)
+            try c.fill(&pruneClassifier, .pruneClassifier)
+            try NestedConfiguration.rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
+        }
     }
 
     public static let name = "rigl"
