@@ -101,7 +101,9 @@ import Training
 
     @Test func sameSeedSameResultDifferentSeedDifferent() throws {
         for method in [RigL(configuration: { var c = RigL.Configuration(); c.updateInterval = 2; return c }()) as any PruningMethod,
-                       SET(configuration: { var c = SET.Configuration(); c.updateInterval = 2; return c }())] {
+                       SET(configuration: { var c = SET.Configuration(); c.updateInterval = 2; return c }()),
+                       SupTickets(configuration: { var c = SupTickets.Configuration(); c.cycleSteps = 3; c.cycleRate = 0.5
+                                                   c.rigl.updateInterval = 2; return c }())] {
             func run(seed: UInt64) throws -> [Tensor] {
                 let session = try Fixtures.session(method, compression: 4, seed: seed, budget: 12)
                 try session.execute()
