@@ -1,44 +1,29 @@
-import Foundation
-
-/// A JSON value held inside a method's configuration: a modifier's base-method configuration
-/// (ToST's `baseConfiguration`), passed on as JSON to `MethodRegistry.method(named:configuration:)`.
-public indirect enum NestedConfiguration: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([NestedConfiguration])
-    case object([String: NestedConfiguration])
-
-    /// The empty object `{}` (the base's defaults).
-    public static let defaults = NestedConfiguration.object([:])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([NestedConfiguration].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: NestedConfiguration].self)) }
+/// Decoding helpers for configurations that are nested inside another method's (Sup-tickets carries its
+/// base's): a missing field keeps its default and an unknown field throws, as at the top level
+/// (`ConfigurationJSON` overlays only top-level fields on the defaults).
+enum NestedConfiguration {
+    /// Any string key, to list the keys a JSON object really holds.
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+    /// Throws a `DecodingError` naming the first key of the decoder's object that is not in `known`.
+    static func rejectUnknownKeys(_ decoder: any Decoder, known: [String]) throws {
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).sorted()
+        if let unknown = keys.first(where: { !known.contains($0) }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "unknown field '\(unknown)'; fields: " + known.sorted().joined(separator: ", ")))
         }
     }
+}
 
-    /// The value as JSON text (sorted keys).
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+extension KeyedDecodingContainer {
+    /// Overwrites `field` with the value under `key` when the object holds one.
+    func fill<T: Decodable>(_ field: inout T, _ key: Key) throws {
+        if let value = try decodeIfPresent(T.self, forKey: key) { field = value }
     }
 }

@@ -24,11 +24,6 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<LotteryReinit>.self),
         MethodEntry(IterativeMagnitude<LotteryRandomPrune>.self),
         MethodEntry(IterativeMagnitude<LotteryOneShot>.self),
-        MethodEntry(GaP.self),
-        MethodEntry(ToST.self),
-        MethodEntry(NNRelief.self),
-        MethodEntry(ScratchTraining<ScratchE>.self),
-        MethodEntry(ScratchTraining<ScratchB>.self),
         MethodEntry(IterativeMagnitude<IMPSLR>.self),
         MethodEntry(IterativeMagnitude<IMPCLR>.self),
         MethodEntry(IterativeMagnitude<IMPLLR>.self),
@@ -36,6 +31,14 @@ public enum MethodRegistry {
         MethodEntry(IterativeMagnitude<BIMP>.self),
         MethodEntry(SILO.self),
         MethodEntry(SILOOracle.self),
+        MethodEntry(NNRelief.self),
+        MethodEntry(ScratchTraining<ScratchE>.self),
+        MethodEntry(ScratchTraining<ScratchB>.self),
+        MethodEntry(SET.self),
+        MethodEntry(RigL.self),
+        MethodEntry(GaP.self),
+        MethodEntry(SupTickets.self),
+        MethodEntry(ToST.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

@@ -18,7 +18,7 @@ public struct ScratchConfiguration<Rule: ScratchRule>: MethodConfiguration {
     /// The registered pruning method whose mask is kept.
     public var base = "global-magnitude"
     /// The base's configuration (a JSON object; empty = the base card's defaults).
-    public var baseConfiguration: [String: ConfigurationValue] = [:]
+    public var baseConfiguration: [String: EmbeddedJSON] = [:]
     /// D: optimizer steps standing for "the same number of epochs as the dense training"; nil = ⌊R/cap⌋,
     /// with R the budget left after the base (the largest D for which Scratch-B fits at any FLOP ratio).
     public var denseSteps: Int?
@@ -79,7 +79,7 @@ public struct ScratchTraining<Rule: ScratchRule>: PruningMethod {
             throw PruningError.badConfiguration(method: Self.name, reason: "base '\(configuration.base)' is a "
                 + "scratch modifier itself; expected a pruning method")
         }
-        let json = try ConfigurationValue.json(configuration.baseConfiguration)
+        let json = try EmbeddedJSON.object(configuration.baseConfiguration).data()
         return try MethodRegistry.method(named: configuration.base, configuration: json)
     }
 

@@ -36,7 +36,7 @@ public struct ToST: PruningMethod {
         /// The registered method that picks the mask (must start from initialisation).
         public var base = "snip"
         /// The base's configuration JSON (`{}`: its defaults).
-        public var baseConfiguration = NestedConfiguration.defaults
+        public var baseConfiguration = EmbeddedJSON.empty
         /// Ghost soft neurons (trick 1).
         public var softActivations = true
         /// Ghost skip paths (trick 2).
@@ -88,7 +88,7 @@ public struct ToST: PruningMethod {
         }
         let method: any PruningMethod
         do {
-            method = try MethodRegistry.method(named: configuration.base, configuration: configuration.baseConfiguration.json())
+            method = try MethodRegistry.method(named: configuration.base, configuration: configuration.baseConfiguration.data())
         } catch {
             throw PruningError.badConfiguration(method: name, reason: "field 'base' / 'baseConfiguration': \(error)")
         }
