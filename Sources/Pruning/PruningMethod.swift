@@ -45,10 +45,12 @@ public protocol MethodConfiguration: Codable, Sendable, Equatable {
 ///   follow from the ranks.
 /// - **Modifiers** (SILO, AP, ToST, Scratch-E/B): the configuration names a base method and its
 ///   configuration JSON; `run` builds it with `MethodRegistry.method(named:configuration:)` (its `scope`
-///   is the base's) and either runs it and then acts (Scratch-E/B: `reinitialise()` keeping the masks, so
-///   fine-tuning becomes training from scratch), or first sets `Session.recipeAdjustment` so every `train`
-///   call of the base gets a modified recipe (SILO's per-cycle peak LR from `TrainingCall.density`;
-///   ToST's label smoothing), or drives the base's rounds with its own selection step (AP on IMP).
+///   is the base's) and either runs it and then acts (Scratch-E/B: re-initialise keeping the masks and
+///   train from scratch inside `run`, forfeiting the rest of the budget; ToST: after its base, install
+///   `recipeAdjustment` (label smoothing) and `trainingAdjustment` (ghost neurons annealed away) for the
+///   fine-tuning phase), or first sets `Session.recipeAdjustment` so every `train` call of the base gets a
+///   modified recipe (SILO's per-cycle peak LR from `TrainingCall.density`), or drives the base's rounds
+///   with its own selection step (AP on IMP; the SILO Oracle's per-cycle grid).
 /// - **Controls** (`dense`): no masks; the whole budget is fine-tuning.
 public protocol PruningMethod: Sendable {
     /// The method's settings with the card's defaults.
