@@ -21,8 +21,11 @@ import Testing
                            compression: compression, seed: seed, budget: budget, recipe: Fixtures.recipe)
     }
 
-    /// The card's kept count by hand: N − ⌊s·N⌋ with s = 1 − f.
-    static func expectedKept(_ n: Int, _ f: Double) -> Int { n - Int(floor((1 - f) * Double(n))) }
+    /// Uniform per-tensor targets of `mlp` at compression 4, by hand: 927 parameters, 864 prunable
+    /// (576, 192, 96), so f = (927/4 − 63)/864 = 25/128 and f·N_l = 112.5, 37.5, 18.75 (168.75 → 169 kept).
+    /// Floors 112 + 37 + 18 = 167; the two missing go to the largest fractional parts: .75 (third layer),
+    /// then the .5/.5 tie to the earlier (first) layer.
+    static let uniformTargets = [113, 37, 19]
 
     /// Kept count of a mask, counted naively.
     static func kept(_ mask: Tensor?) -> Int { mask.map { $0.values.filter { $0 != 0 }.count } ?? -1 }
@@ -39,7 +42,8 @@ import Testing
         configuration.distribution = .uniform
         let session = try Self.session(configuration)
         let f = try session.keepFraction
-        let targets = session.prunable.map { Self.expectedKept($0.count, f) }
+        #expect(f == 25.0 / 128)
+        let targets = Self.uniformTargets
         #expect(session.prunable.map(\.name) == ["1.weight", "3.weight", "5.weight"])
         var grows: [Int] = [], prunes: [Int] = []
         var beforePrune: [Float] = []
@@ -116,7 +120,6 @@ import Testing
         configuration.partitions = 1
         configuration.distribution = .uniform
         let session = try Self.session(configuration, budget: 16)
-        let f = try session.keepFraction
         var denseAtEveryStep = true, steps = 0
         var finalWeights: [[Float]] = []
         session.reporter = { progress in
@@ -129,9 +132,9 @@ import Testing
         try session.execute()
         #expect(denseAtEveryStep && steps == 16)
         #expect(finalWeights.count == 3)
-        for (entry, weights) in zip(session.prunable, finalWeights) {
+        for (layer, (entry, weights)) in zip(session.prunable, finalWeights).enumerated() {
             let order = weights.indices.sorted { abs(weights[$0]) > abs(weights[$1]) || (abs(weights[$0]) == abs(weights[$1]) && $0 < $1) }
-            let expected = Set(order.prefix(Self.expectedKept(weights.count, f)))
+            let expected = Set(order.prefix(Self.uniformTargets[layer]))
             let kept = Set((0..<entry.count).filter { entry.parameter.mask?[flat: $0] == 1 })
             #expect(kept == expected, "\(entry.name)")
         }
@@ -150,16 +153,6 @@ import Testing
         #expect(!zip(a.masks, c.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) })
     }
 
-    /// ERK by hand. Two 16-entry tensors [4, 4] (raw (4+4)/16 = ½) and [2, 8] (raw 10/16) at f = ½: ε = 16/18,
-    /// kept 16·½·ε = 7.1 → 7 and 16·(10/16)·ε = 8.9 → 9. A [1, 2] tensor (raw 3/2) beside a [10, 10] one
-    /// (raw 0.2) at f = ½: ε = 51/23 would give the small one density 3.3, so it is dense (2) and the
-    /// other keeps the remaining 49. Uniform: N − ⌊(1 − f)N⌋.
-    @Test func layerDensities() {
-        #expect(LayerDensity.erk.keptCounts(shapes: [[4, 4], [2, 8]], keepFraction: 0.5) == [7, 9])
-        #expect(LayerDensity.erk.keptCounts(shapes: [[1, 2], [10, 10]], keepFraction: 0.5) == [2, 49])
-        #expect(LayerDensity.uniform.keptCounts(shapes: [[10, 10], [3, 3]], keepFraction: 0.25) == [25, 3])
-    }
-
     /// Equal-size contiguous partitions, and clear errors before any training for bad settings or budgets.
     @Test func partitionsAndErrors() throws {
         #expect(GaPPlan.contiguous(sizes: [10, 10, 10, 10], groups: 2) == [[0, 1], [2, 3]])
@@ -175,5 +168,12 @@ import Testing
         // B = 20, κ = 3, R = 3: T = ⌊0.75·20/9⌋ = 1, final fine-tune 20 − 9 = 11.
         let plan = try GaP().plan(for: Self.session(GaP.Configuration()))
         #expect(plan.stepLength == 1 && plan.finalSteps == 11 && plan.partitions == [[0], [1], [2]])
+        // `distribution` is spelled as for RigL; the former "erk" is rejected.
+        let er = try MethodRegistry.method(named: "gap", configuration: Data(#"{"distribution": "erdos-renyi"}"#.utf8))
+        #expect((er as? GaP)?.configuration.distribution == .erdosRenyi)
+        #expect(GaP.Configuration().distribution == .erdosRenyiKernel)
+        #expect(throws: PruningError.self) {
+            try MethodRegistry.method(named: "gap", configuration: Data(#"{"distribution": "erk"}"#.utf8))
+        }
     }
 }

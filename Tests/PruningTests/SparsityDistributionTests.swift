@@ -41,6 +41,18 @@ import Testing
         #expect(throws: PruningError.self) { try SparsityDistribution.erdosRenyi.keptCounts(shapes: shapes, keepFraction: 0) }
     }
 
+    /// Small ERK/uniform cases by hand (moved from GaP's former `LayerDensity`). Two 16-entry tensors [4, 4]
+    /// (raw (4+4)/16 = ½) and [2, 8] (raw 10/16) at f = ½: ε = 16/18, ideal 7.11 and 8.89 → floors 7 + 8, the
+    /// 16th to the larger remainder. A [1, 2] tensor (raw 3/2) beside a [10, 10] one (raw 0.2) at f = ½:
+    /// ε = 51/23 would give the small one density 3.3, so it is dense (2) and the other keeps the remaining
+    /// 49. Uniform [10, 10] and [3, 3] at f = ¼: ideal 25 and 2.25, total 27.25 → 27, so [25, 2] (the old
+    /// per-tensor N − ⌊(1 − f)N⌋ gave [25, 3]).
+    @Test func smallTensorsByHand() throws {
+        #expect(try SparsityDistribution.erdosRenyiKernel.keptCounts(shapes: [[4, 4], [2, 8]], keepFraction: 0.5) == [7, 9])
+        #expect(try SparsityDistribution.erdosRenyiKernel.keptCounts(shapes: [[1, 2], [10, 10]], keepFraction: 0.5) == [2, 49])
+        #expect(try SparsityDistribution.uniform.keptCounts(shapes: [[10, 10], [3, 3]], keepFraction: 0.25) == [25, 2])
+    }
+
     @Test(arguments: [2.0, 4.0, 8.0])
     func initialMaskMeetsTheTarget(compression: Double) throws {
         for method in [RigL() as any PruningMethod, SET(), SupTickets()] {

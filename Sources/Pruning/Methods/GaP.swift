@@ -18,12 +18,14 @@ import Training
 ///   partitions are contiguous runs of prunable tensors with about equal parameter counts (`GaPPlan`).
 /// - T = ⌊(1 − `finalFraction`)·B/(κ·R)⌋ unless `stepLength` is given (card's 2 epochs are not
 ///   expressible in a step budget shared across suites); R = 3, F ≥ 25 % of B (all flooring remainder).
-/// - Distribution (`distribution`): ERK by default (the card's reasonable choice for the non-uniform
-///   rows, which are the paper's best; it also spares small first convs, which uniform 90 % sparsity
-///   cripples); `uniform` keeps N − ⌊(1 − f)·N⌋ in every tensor (the first conv is pruned too; the card's
-///   "first conv dense" variant is not offered). f is the session's keep fraction; the classifier stays
-///   dense (outside the scope) unless `pruneClassifier`.
-/// - Initial mask: a uniformly random set of exactly that many weights per tensor (stream `"masks"`).
+/// - Distribution (`distribution`, a `SparsityDistribution` as for RigL): `erdos-renyi-kernel` (ERK) by
+///   default (the card's reasonable choice for the non-uniform rows, which are the paper's best; it also
+///   spares small first convs, which uniform 90 % sparsity cripples); also `erdos-renyi` and `uniform`
+///   (the first conv is pruned too; the card's "first conv dense" variant is not offered). Per-tensor
+///   targets are `SparsityDistribution.keptCounts`: exactly round(f·N) in total, each tensor within one
+///   weight of density_l·N_l (largest remainder), not the code's ⌊s·N_l⌋ zeros per tensor. f is the
+///   session's keep fraction; the classifier stays dense (outside the scope) unless `pruneClassifier`.
+/// - Initial mask: a uniformly random set of exactly the target count per tensor (stream `"masks"`).
 /// - Grown weights start at exactly 0 (the code's `zero` init) and their optimizer state (momentum,
 ///   Adam moments) is reset, as the card's edge case suggests.
 /// - Magnitude pruning is layer-wise: the largest |w| per tensor, ties broken by flat index.
@@ -45,7 +47,7 @@ public struct GaP: PruningMethod {
         /// Also prune (and grow) the classifier's weights.
         public var pruneClassifier = false
         /// How the kept weights are spread over the tensors (card: uniform, or non-uniform → ERK).
-        public var distribution = LayerDensity.erk
+        public var distribution = SparsityDistribution.erdosRenyiKernel
 
         public init() {}
     }
@@ -79,19 +81,10 @@ public struct GaP: PruningMethod {
     }
 
     public func run(_ session: Session) throws {
-        let keepFraction = try session.keepFraction
         let plan = try plan(for: session)
-        let targets = configuration.distribution.keptCounts(shapes: session.prunable.map(\.parameter.value.shape),
-                                                            keepFraction: keepFraction)
         session.report("gap: \(plan.partitions.count) partitions, \(plan.rounds) rounds, T = \(plan.stepLength), "
             + "final \(plan.finalSteps) steps")
-        var random = session.random("masks")
-        for (entry, kept) in zip(session.prunable, targets) {
-            let mask = Tensor(zeros: entry.parameter.value.shape)
-            let m = mask.data
-            for index in random.permutation(entry.count).prefix(kept) { m[index] = 1 }
-            try session.setMask(mask, for: entry.name)
-        }
+        let targets = try DynamicSparseTraining.setInitialMasks(session, distribution: configuration.distribution)
         try grow(session, plan: plan, step: 1)
         var failure: (any Error)?
         let hooks = TrainingHooks(afterStep: { info in
