@@ -65,15 +65,21 @@ public final class ForwardContext {
     ///
     /// Results are bit-identical for a given thread count; the default is one thread.
     public var threads: Int
+    /// Whether layers keep what `backward` needs (inputs, outputs, dropout masks). True by default;
+    /// a pass that is never followed by `backward` (evaluation, latency) sets it false, so each
+    /// activation is freed as soon as the next layer has read it and peak memory is a few activations
+    /// rather than all of them. `backward` after such a pass is a programming error.
+    public var retainsActivations: Bool
     private var pathComponents: [String] = []
 
     public init(mode: ForwardMode, random: SeededGenerator = SeededGenerator(seed: 0),
-                observer: ((ForwardEvent) -> Void)? = nil, threads: Int = 1) {
+                observer: ((ForwardEvent) -> Void)? = nil, threads: Int = 1, retainsActivations: Bool = true) {
         precondition(threads >= 1, "ForwardContext needs at least one thread, got \(threads)")
         self.mode = mode
         self.random = random
         self.observer = observer
         self.threads = threads
+        self.retainsActivations = retainsActivations
     }
 
     /// The dotted path of the module currently running.

@@ -98,12 +98,14 @@ private final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
 
     init(count: Int) {
+        tuneAllocator()
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
     /// Storage whose contents are undefined until written (`Float` is trivial, so reads are still safe).
     init(uninitialized count: Int) {
+        tuneAllocator()
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     }
 

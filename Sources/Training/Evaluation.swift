@@ -21,6 +21,9 @@ public struct Evaluation: Codable, Hashable, Sendable {
 }
 
 /// Evaluates `model` in inference mode on every example of `split`, in order.
+///
+/// The passes keep no activations for a backward pass (`retainsActivations: false`), so memory
+/// holds a few activations of one batch rather than every layer's.
 public func evaluate(model: any Network, split: ImageSplit, normalization: Normalization,
                      batchSize: Int = 1000, threads: Int = 1) throws -> Evaluation {
     let loader = try BatchLoader(split: split, normalization: normalization, batchSize: batchSize,
@@ -29,7 +32,7 @@ public func evaluate(model: any Network, split: ImageSplit, normalization: Norma
     var correct1 = 0, correct5 = 0, lossSum = 0.0
     for index in 0..<loader.batchesPerEpoch {
         let batch = loader.batch(epoch: 0, index: index)
-        let context = ForwardContext(mode: .inference, threads: max(1, threads))
+        let context = ForwardContext(mode: .inference, threads: max(1, threads), retainsActivations: false)
         let logits = model.forward(batch.inputs, context: context)
         try checkLabels(batch.labels, logits: logits)
         let classes = logits.shape[1]

@@ -70,3 +70,29 @@ import Testing
         #expect(conv.weight.value.values.contains { abs($0) > 0.9 * bound })
     }
 }
+
+/// The batched-sample forward (several samples' im2col side by side, one GEMM) against the per-sample one.
+@Suite struct BatchedConvTests {
+    /// Bitwise equal, with and without bias, 1 and 2 threads: the AVX-512 GEMM sums over K in an order that
+    /// does not depend on the number of columns, so batching samples must not change a bit.
+    @Test(arguments: ConvTests.shapes)
+    func batchedForwardMatchesPerSampleBitwise(_ s: [Int]) {
+        guard GEMMBackend.avx512Available else { return }
+        var random = SeededGenerator(seed: UInt64(s.reduce(7) { $0 * 31 + $1 }))
+        let conv = Conv2d(inChannels: s[1], outChannels: s[4], kernelSize: s[5], stride: s[6], padding: s[7],
+                          groups: s[8], random: &random)
+        let x = randomTensor([s[0], s[1], s[2], s[3]], &random)
+        let g = conv.geometry(for: x.shape)
+        for bias in [conv.bias?.value.data, nil] {
+            let reference = Tensor(zeros: g.outputShape)
+            conv2dPerSampleForward(g, input: x.data, weight: conv.weight.value.data, bias: bias,
+                                   output: reference.data, workspace: Workspace(), threads: 1)
+            for threads in [1, 2] {
+                let batched = Tensor(zeros: g.outputShape)
+                conv2dBatchedForward(g, input: x.data, weight: conv.weight.value.data, bias: bias,
+                                     output: batched.data, workspace: Workspace(), threads: threads)
+                #expect(batched.isBitwiseEqual(to: reference), "\(s), bias \(bias != nil), \(threads) threads")
+            }
+        }
+    }
+}

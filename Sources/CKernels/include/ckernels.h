@@ -32,4 +32,8 @@ void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, con
 void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
                               const float *x, const float *dy, float *dw);
 
+/// glibc only (elsewhere a no-op): blocks below `mmapThreshold` bytes come from the heap, and the heap
+/// is trimmed only when more than `trimThreshold` bytes at its top are free. Only the first call has an effect.
+void pb_tune_allocator(int mmapThreshold, int trimThreshold);
+
 #endif

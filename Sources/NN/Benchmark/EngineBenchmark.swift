@@ -65,7 +65,8 @@ public enum EngineBenchmark {
         }
         setBLASThreads(threads)
         let infer = rate(seconds: seconds) {
-            _ = model.forward(input, context: ForwardContext(mode: .inference, threads: threads))
+            _ = model.forward(input, context: ForwardContext(mode: .inference, threads: threads,
+                                                         retainsActivations: false))
         }
         return ModelResult(model: architecture.name, threads: threads, batch: batch,
                            train: train * Double(batch), infer: infer * Double(batch))

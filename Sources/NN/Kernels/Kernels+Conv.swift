@@ -1,7 +1,8 @@
 import CKernels
 
 /// 2-D convolution kernels, parallel over the batch: a direct AVX-512 kernel for stride-1 layers with
-/// rows up to 32 wide (`conv2dDirectForward`), otherwise im2col + one GEMM per sample and group.
+/// rows up to 32 wide (`conv2dDirectForward`); otherwise, with AVX-512, im2col of several samples side by
+/// side + one GEMM (`conv2dBatchedForward`), and without it im2col + one GEMM per sample and group.
 
 /// Conv forward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, bias `[OC]` or nil -> y `[N, OC, OH, OW]`.
 ///
@@ -14,6 +15,19 @@ package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, wei
         conv2dDirectForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
         return
     }
+    if GEMMBackend.avx512Available && !g.isPointwise {
+        // Bit-identical to the per-sample path below (the AVX-512 GEMM's sums depend on K only), and
+        // 1.1–1.5× faster on ResNet's stride-2 layers, whose per-sample GEMMs are only 49–196 columns wide.
+        conv2dBatchedForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
+        return
+    }
+    conv2dPerSampleForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
+}
+
+/// Conv forward as im2col + one GEMM per sample and group (1×1 stride-1 layers skip im2col).
+package func conv2dPerSampleForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                                    bias b: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>,
+                                    workspace: Workspace<Float>, threads: Int) {
     let colSize = g.colRows * g.colColumns
     let scratch = SharedPointer(workspace.pointer(count: g.isPointwise ? 1 : threads * colSize))
     let (px, pw, py) = (SharedPointer(x), SharedPointer(w), SharedPointer(y))
@@ -143,5 +157,56 @@ package func reducePartials(_ partials: UnsafePointer<Float>, chunks: Int, strid
         var sum: Float = 0
         for chunk in 0..<chunks { sum += partials[chunk * stride + i] }
         target[i] += sum
+    }
+}
+
+/// Conv forward as batched-sample GEMMs: per chunk of the batch, up to `columnBudget` columns of
+/// several samples' im2col matrices side by side, one GEMM `W_g · col`, then each sample's block
+/// copied out (plus bias). Used where the direct kernel wastes lanes (output rows of 8 or fewer).
+/// Each output element is one GEMM dot product over K (order independent of M, N): results do not
+/// depend on `threads`.
+package func conv2dBatchedForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,
+                                  bias b: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>,
+                                  workspace: Workspace<Float>, threads: Int) {
+    let (ocg, rows, cols) = (g.groupOutChannels, g.colRows, g.colColumns)
+    let chunks = reductionChunkCount(g.batch)
+    let perChunk = (g.batch + chunks - 1) / chunks
+    let samplesPerGEMM = max(1, min(perChunk, columnBudget / cols))
+    let width = samplesPerGEMM * cols
+    let scratchPerWorker = (rows + ocg) * width
+    let workers = max(1, min(threads, chunks))
+    let scratch = SharedPointer(workspace.pointer(count: workers * scratchPerWorker))
+    let (px, pw, py) = (SharedPointer(x), SharedPointer(w), SharedPointer(y))
+    let pb = b.map { SharedPointer($0) }
+    let groupInput = g.groupInChannels * g.height * g.width
+    parallelFor(chunks: chunks, threads: threads) { chunk, worker in
+        let col = scratch[worker * scratchPerWorker], out = col + rows * width
+        let range = chunkRange(chunk, of: chunks, count: g.batch)
+        for group in 0..<g.groups {
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let count = min(samplesPerGEMM, range.upperBound - first)
+                let ld = count * cols
+                for t in 0..<count {
+                    im2col(g, input: px[(first + t) * g.inputSampleCount + group * groupInput], col: col + t * cols,
+                           rowStride: ld)
+                }
+                gemm(m: ocg, n: ld, k: rows, a: pw[group * ocg * rows], lda: rows, b: col, ldb: ld, beta: 0,
+                     c: out, ldc: ld)
+                for t in 0..<count {
+                    let ys = py[(first + t) * g.outputSampleCount + group * ocg * cols]
+                    for oc in 0..<ocg {
+                        let src = out + oc * ld + t * cols, dst = ys + oc * cols
+                        if let pb {
+                            let bias = pb.base[group * ocg + oc]
+                            for j in 0..<cols { dst[j] = src[j] + bias }
+                        } else {
+                            dst.update(from: src, count: cols)
+                        }
+                    }
+                }
+                first += count
+            }
+        }
     }
 }

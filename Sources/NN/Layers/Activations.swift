@@ -14,7 +14,7 @@ public final class ReLU: Module {
         threads = context.threads
         let (x, y) = (SharedPointer(input.data), SharedPointer(result.data))
         parallelElementwise(count: input.count, threads: threads) { start, n in reluForward(x[start], y[start], count: n) }
-        output = result
+        output = context.retainsActivations ? result : nil
         return result
     }
 

@@ -125,7 +125,7 @@ final class BatchNormCore {
 
     func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         let (n, s) = extents(input.shape)
-        self.input = input
+        self.input = context.retainsActivations ? input : nil
         threads = context.threads
         usedBatchStatistics = context.mode == .training
         let (mean, invStd) = (savedMean.data, savedInvStd.data)

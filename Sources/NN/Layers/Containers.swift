@@ -70,7 +70,7 @@ public final class Residual: Module {
             addForward(a[start], b[start], z[start], count: n)
             if relu { reluInPlace(z[start], count: n) }
         }
-        output = result
+        output = context.retainsActivations ? result : nil
         return result
     }
 

@@ -49,7 +49,7 @@ public final class Conv2d: Module {
     /// The convolution of `input` `[N, C, H, W]`.
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         let g = geometry(for: input.shape)
-        self.input = input
+        self.input = context.retainsActivations ? input : nil
         threads = context.threads
         let output = Tensor.output(g.outputShape)
         conv2dForward(g, input: input.data, weight: weight.value.data, bias: bias?.value.data,

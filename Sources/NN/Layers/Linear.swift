@@ -27,7 +27,7 @@ public final class Linear: Module {
     public func forward(_ input: Tensor, context: ForwardContext) -> Tensor {
         precondition(input.shape.count == 2 && input.shape[1] == inFeatures,
                      "Linear(\(inFeatures), \(outFeatures)) got input \(input.shape)")
-        self.input = input
+        self.input = context.retainsActivations ? input : nil
         threads = context.threads
         let n = input.shape[0]
         let output = Tensor.output([n, outFeatures])
