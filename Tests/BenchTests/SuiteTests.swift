@@ -157,6 +157,27 @@ import Training
         })
     }
 
+    /// Every committed suite names registered methods with valid configurations and distinct labels.
+    @Test(arguments: ["default", "smoke", "lottery", "iterative", "sparse-training"])
+    func committedSuiteResolvesAgainstTheRegistry(name: String) throws {
+        let suite = try CommittedSuiteTests.load(name)
+        #expect(suite.name == name)
+        let methods = try suite.resolvedMethods(MethodCatalogEntry.registry())
+        #expect(Set(methods.map(\.label)).count == methods.count)
+        #expect(!methods.isEmpty && !suite.seeds.isEmpty && !suite.compressions.isEmpty)
+    }
+
+    @Test func researchSuitesCompareAtEqualBudgetOverThreeSeeds() throws {
+        let lottery = try CommittedSuiteTests.load("lottery")
+        #expect(lottery.seeds == [0, 1, 2] && lottery.compressions.max() == 50)
+        #expect(Set(try lottery.resolvedMethods(MethodCatalogEntry.registry()).map(\.entry.name))
+                == ["lottery-ticket", "lottery-reinit", "lottery-random-prune", "lottery-one-shot"])
+        let sparse = try CommittedSuiteTests.load("sparse-training")
+        #expect(sparse.seeds == [0, 1, 2] && sparse.compressions.count == 4)
+        let iterative = try CommittedSuiteTests.load("iterative")
+        #expect(iterative.seeds == [0, 1, 2] && iterative.compressions == [2, 4, 8, 16, 32])
+    }
+
     @Test func smokeSuiteHasTheSameShape() throws {
         let suite = try CommittedSuiteTests.load("smoke")
         #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])

@@ -110,26 +110,6 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
         case fineTuningLRFactor, fitRoundsToBudget, stopOnLayerCollapse, finalTrainingSteps, phases, original
         case retrainingFraction
     }
-
-    /// Writes every field, unset optionals as `null`, so the default configuration lists every key a
-    /// suite may set (canonical run configurations still omit defaults, so digests do not change).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scope, forKey: .scope)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(convRate, forKey: .convRate)
-        try c.encode(classifierRateFactor, forKey: .classifierRateFactor)
-        try c.encode(pruneClassifier, forKey: .pruneClassifier)
-        try c.encode(cycleSteps, forKey: .cycleSteps)
-        try c.encode(rewindSteps, forKey: .rewindSteps)
-        try c.encode(fineTuningLRFactor, forKey: .fineTuningLRFactor)
-        try c.encode(fitRoundsToBudget, forKey: .fitRoundsToBudget)
-        try c.encode(stopOnLayerCollapse, forKey: .stopOnLayerCollapse)
-        try c.encode(finalTrainingSteps, forKey: .finalTrainingSteps)
-        try c.encode(phases, forKey: .phases)
-        try c.encode(original, forKey: .original)
-        try c.encode(retrainingFraction, forKey: .retrainingFraction)
-    }
 }
 
 /// Iterative magnitude pruning as one driver: R rounds of train → prune the smallest surviving |w| →

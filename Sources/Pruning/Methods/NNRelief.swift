@@ -66,21 +66,6 @@ public struct NNRelief: PruningMethod {
         public var selectOnValidation = true
 
         public init() {}
-
-        /// Writes an unset `cycleSteps` as `null`, so suites can name it (its key appears in the defaults).
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(alphaConv, forKey: .alphaConv)
-            try container.encode(alphaLinear, forKey: .alphaLinear)
-            try container.encode(iterations, forKey: .iterations)
-            try container.encode(batchSize, forKey: .batchSize)
-            try container.encode(aggregation, forKey: .aggregation)
-            try container.encode(pruneBiases, forKey: .pruneBiases)
-            try container.encode(pruneClassifier, forKey: .pruneClassifier)
-            try container.encode(cycleSteps, forKey: .cycleSteps)
-            try container.encode(fitIterationsToBudget, forKey: .fitIterationsToBudget)
-            try container.encode(selectOnValidation, forKey: .selectOnValidation)
-        }
     }
 
     public static let name = "nnrelief"

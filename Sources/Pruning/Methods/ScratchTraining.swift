@@ -30,16 +30,6 @@ public struct ScratchConfiguration<Rule: ScratchRule>: MethodConfiguration {
     public var recipe: TrainingRecipe?
 
     public init() {}
-
-    /// Writes unset optional fields as `null`, so suites can name them (their keys appear in the defaults).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(base, forKey: .base)
-        try container.encode(baseConfiguration, forKey: .baseConfiguration)
-        try container.encode(denseSteps, forKey: .denseSteps)
-        try container.encode(cap, forKey: .cap)
-        try container.encode(recipe, forKey: .recipe)
-    }
 }
 
 /// Scratch-E / Scratch-B (card `rethinking-scratch.md`): run a base pruning method, keep its mask,
