@@ -11,32 +11,10 @@ public enum MACCounter {
     /// layer's dense MACs by its weight density (nonzero weights / weights), which for a conv is
     /// `out_h·out_w·(nonzero weights)`: unstructured masks and zeroed filters or rows count exactly.
     public static func count(_ root: any Module, inputShape: [Int], threads: Int = 1) -> MACCounts {
-        var layers: [LayerMACs] = []
-        let observe = { (path: String, module: any Module, output: Tensor) in
-            if let layer = measure(module, path: path, output: output) { layers.append(layer) }
-        }
-        let context = ForwardContext(mode: .inference, observer: { event in
-            observe(event.path, event.module, event.output)
-        }, threads: threads)
-        let output = root.forward(Tensor(zeros: [1] + inputShape), context: context)
-        observe("", root, output)
-        return MACCounts(layers: layers)
-    }
-
-    /// The MACs of `module` given its output for one sample, if it is a conv or linear layer.
-    static func measure(_ module: any Module, path: String, output: Tensor) -> LayerMACs? {
-        if let conv = module as? Conv2d {
-            let positions = output.shape.count == 4 ? output.shape[2] * output.shape[3] : 0
-            let perPosition = conv.outChannels * (conv.inChannels / conv.groups) * conv.kernelSize * conv.kernelSize
-            return LayerMACs(path: path, kind: "conv2d", dense: positions * perPosition,
-                             remaining: Double(positions * perPosition) * density(conv.weight.value))
-        }
-        if let linear = module as? Linear {
-            let dense = linear.inFeatures * linear.outFeatures
-            return LayerMACs(path: path, kind: "linear", dense: dense,
-                             remaining: Double(dense) * density(linear.weight.value))
-        }
-        return nil
+        MACCounts(layers: WeightedLayers.uses(in: root, inputShape: inputShape, threads: threads).map { use in
+            LayerMACs(path: use.path, kind: use.kind, dense: use.denseMACs,
+                      remaining: Double(use.denseMACs) * density(use.weight.value))
+        })
     }
 
     /// Nonzero entries of `tensor` / its size.

@@ -109,12 +109,9 @@ public struct GaP: PruningMethod {
         let g = plan.grownPartition(step: k)
         for index in plan.partitions[g] {
             let entry = session.prunable[index]
-            let grown = Mask.ones(entry.parameter.value.shape)
-            if let old = entry.parameter.mask {
-                let n = grown.data, o = old.data
-                for i in 0..<grown.count { n[i] = 1 - o[i] }
-            }
-            try session.setMask(Mask.ones(entry.parameter.value.shape), for: entry.name)
+            let dense = Mask.ones(entry.parameter.value.shape)
+            let grown = entry.parameter.mask.map { DropGrow.grown(old: $0, new: dense) } ?? dense
+            try session.setMask(dense, for: entry.name)
             try session.currentTrainer?.optimizer.resetState(for: entry.name, elements: grown)
         }
         session.report("gap grew partition \(g + 1) for step \(k)")
