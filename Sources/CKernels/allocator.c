@@ -7,7 +7,8 @@
 
 void pb_tune_allocator(int mmapThreshold, int trimThreshold) {
     static int done = 0;
-    if (__atomic_exchange_n(&done, 1, __ATOMIC_RELAXED)) return;
+    // Called on every tensor allocation: a plain load after the first call, no atomic write.
+    if (__atomic_load_n(&done, __ATOMIC_RELAXED) || __atomic_exchange_n(&done, 1, __ATOMIC_RELAXED)) return;
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, mmapThreshold);
     mallopt(M_TRIM_THRESHOLD, trimThreshold);
