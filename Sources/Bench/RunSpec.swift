@@ -94,5 +94,5 @@ public struct RunSpec: Codable, Hashable, Sendable {
 /// Version strings recorded with every run.
 public enum PruneBenchVersion {
     /// The engine version: bump when a change to training, pruning or metrics changes results.
-    public static let engine = "0.2.0"
+    public static let engine = "0.3.0"
 }

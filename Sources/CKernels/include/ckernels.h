@@ -32,6 +32,35 @@ void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, con
 void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
                               const float *x, const float *dy, float *dw);
 
+/// Whether `pb_conv2d_s1_cl` handles OC output channels (per group) and a K×K kernel: OC a multiple of 16, K <= 7.
+int pb_conv2d_s1_cl_supported(int OC, int K);
+
+/// Floats of scratch `pb_conv2d_s1_cl` needs for one call.
+long pb_conv2d_s1_cl_scratch(int C, int H, int W, int OC, int K, int P);
+
+/// Packs conv weights w [OC, C, K, K] for `pb_conv2d_s1_cl`: dst[(c·K·K + t)·OC + oc] = w[oc, c, t].
+void pb_conv2d_s1_cl_pack_weights(int OC, int C, int K, const float *w, float *dst);
+
+/// The same convolution as `pb_conv2d_s1` (the same products summed in the same order; padding adds exact zeros, so
+/// finite inputs give the same bits), with output channels in
+/// vector lanes: no row-width limit and no idle lanes on narrow maps. Weights from `pb_conv2d_s1_cl_pack_weights`;
+/// `scratch` holds `pb_conv2d_s1_cl_scratch` floats. AVX-512 only; call when supported.
+void pb_conv2d_s1_cl(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
+                     const float *bias, float *y, float *scratch);
+
+/// Whether `pb_conv2d_s1_weight_grad_cl` handles OC output channels (per group) and a K×K kernel: OC a multiple of 16, K 3 or 5.
+int pb_conv2d_s1_weight_grad_cl_supported(int OC, int K);
+
+/// Floats of scratch `pb_conv2d_s1_weight_grad_cl` needs for one call.
+long pb_conv2d_s1_weight_grad_cl_scratch(int C, int H, int W, int OC, int K, int P);
+
+/// The same weight gradient as `pb_conv2d_s1_weight_grad` (no row-width limit), computed with output channels in
+/// vector lanes: per sample dy is transposed to [OH·OW, OC] and x zero-padded, and each dw element's sum runs
+/// over samples in order and, within a sample, over output positions in row-major order. `scratch` holds
+/// `pb_conv2d_s1_weight_grad_cl_scratch` floats. AVX-512 only; call when supported.
+void pb_conv2d_s1_weight_grad_cl(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
+                                 const float *x, const float *dy, float *dw, float *scratch);
+
 /// glibc only (elsewhere a no-op): blocks below `mmapThreshold` bytes come from the heap, and the heap
 /// is trimmed only when more than `trimThreshold` bytes at its top are free. Only the first call has an effect.
 void pb_tune_allocator(int mmapThreshold, int trimThreshold);

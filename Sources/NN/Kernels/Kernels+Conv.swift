@@ -73,9 +73,8 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
                             threads: threads)
         gemmGradInput = nil
     }
-    // The direct weight gradient (all samples of a chunk in one call) needs dx to be done already; for
-    // rows of 8 or fewer (e.g. 7×7 maps) the batched GEMM below is about twice as fast, so they use that.
-    let direct = usesDirectConvolution(g) && g.outWidth > 8 && gemmGradInput == nil
+    // A direct weight gradient (all samples of a chunk in one call) needs dx to be done already.
+    let direct = gemmGradInput == nil ? directWeightGradient(g) : nil
     let (ocg, rows, cols) = (g.groupOutChannels, g.colRows, g.colColumns)
     let weightCount = g.outChannels * rows
     let chunks = reductionChunkCount(g.batch)
@@ -83,7 +82,8 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
     let perChunk = (g.batch + chunks - 1) / chunks
     let samplesPerGEMM = max(1, min(perChunk, columnBudget / cols))
     let width = samplesPerGEMM * cols
-    let scratchPerWorker = direct ? 0 : (rows + ocg) * width + (gemmGradInput == nil ? 0 : rows * width)
+    let scratchPerWorker = direct.map { directWeightGradientScratch(g, $0) }
+        ?? (rows + ocg) * width + (gemmGradInput == nil ? 0 : rows * width)
     let base = workspace.pointer(count: chunks * partialSize + threads * scratchPerWorker)
     let (partials, scratch) = (SharedPointer(base), SharedPointer(base + chunks * partialSize))
     let (px, pw, pdy) = (SharedPointer(x), SharedPointer(w), SharedPointer(dy))
@@ -96,14 +96,20 @@ package func conv2dBackward(_ g: ConvGeometry, input x: UnsafePointer<Float>, we
         let range = chunkRange(chunk, of: chunks, count: g.batch)
         for group in 0..<g.groups {
             var first = range.lowerBound
-            if direct {
+            if let direct {
                 let start = range.lowerBound
-                pb_conv2d_s1_weight_grad(Int32(range.count), g.inputSampleCount, g.outputSampleCount,
-                                         Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
-                                         Int32(g.kernel), Int32(g.padding),
-                                         px[start * g.inputSampleCount + group * groupInput],
-                                         pdy[start * g.outputSampleCount + group * ocg * cols],
-                                         dwPart + group * ocg * rows)
+                let (xs, dys) = (px[start * g.inputSampleCount + group * groupInput],
+                                 pdy[start * g.outputSampleCount + group * ocg * cols])
+                let (c, h, wd, oc, k, p) = (Int32(g.groupInChannels), Int32(g.height), Int32(g.width), Int32(ocg),
+                                            Int32(g.kernel), Int32(g.padding))
+                switch direct {
+                case .channelsLast:
+                    pb_conv2d_s1_weight_grad_cl(Int32(range.count), g.inputSampleCount, g.outputSampleCount, c, h, wd,
+                                                oc, k, p, xs, dys, dwPart + group * ocg * rows, col)
+                case .spatialTiles:
+                    pb_conv2d_s1_weight_grad(Int32(range.count), g.inputSampleCount, g.outputSampleCount, c, h, wd,
+                                             oc, k, p, xs, dys, dwPart + group * ocg * rows)
+                }
                 for n in range {
                     addRowSums(pdy[n * g.outputSampleCount + group * ocg * cols], rows: ocg, columns: cols,
                                into: dbPart + group * ocg)
@@ -191,19 +197,16 @@ package func conv2dBatchedForward(_ g: ConvGeometry, input x: UnsafePointer<Floa
                     im2col(g, input: px[(first + t) * g.inputSampleCount + group * groupInput], col: col + t * cols,
                            rowStride: ld)
                 }
-                gemm(m: ocg, n: ld, k: rows, a: pw[group * ocg * rows], lda: rows, b: col, ldb: ld, beta: 0,
-                     c: out, ldc: ld)
+                // The bias goes in first (beta 1), as in the per-sample path: with K split into blocks the GEMM
+                // adds each block's sum to C in turn, so adding the bias last would round differently.
+                if let pb {
+                    for oc in 0..<ocg { (out + oc * ld).update(repeating: pb.base[group * ocg + oc], count: ld) }
+                }
+                gemm(m: ocg, n: ld, k: rows, a: pw[group * ocg * rows], lda: rows, b: col, ldb: ld,
+                     beta: pb == nil ? 0 : 1, c: out, ldc: ld)
                 for t in 0..<count {
                     let ys = py[(first + t) * g.outputSampleCount + group * ocg * cols]
-                    for oc in 0..<ocg {
-                        let src = out + oc * ld + t * cols, dst = ys + oc * cols
-                        if let pb {
-                            let bias = pb.base[group * ocg + oc]
-                            for j in 0..<cols { dst[j] = src[j] + bias }
-                        } else {
-                            dst.update(from: src, count: cols)
-                        }
-                    }
+                    for oc in 0..<ocg { (ys + oc * cols).update(from: out + oc * ld + t * cols, count: cols) }
                 }
                 first += count
             }
