@@ -1,4 +1,4 @@
-// Direct stride-1 convolution with output channels in vector lanes ("channels-last"): x is copied into
+// Direct convolution (stride 1 or 2) with output channels in vector lanes ("channels-last"): x is copied into
 // zero-padded planes, and each tile of PT consecutive outputs of one row × 16·V output channels keeps its
 // sums in registers over every (c, ki, kj) (V = 2 when OC is a multiple of 32, else 1; PT ≤ 24 / V): per tap, V weight-vector loads and PT broadcasts feed PT·V
 // FMAs, with no masked lanes whatever the row width. The tile's results go to yT [OH·OW, OC], transposed
@@ -11,22 +11,22 @@
 #define INLINE __attribute__((always_inline)) static inline
 
 typedef struct {
-    int C, H, W, OC, K, P, OH, OW, Hp, Wp;
+    int C, H, W, OC, K, S, P, OH, OW, Hp, Wp;
 } Shape;
 
-static Shape make_shape(int C, int H, int W, int OC, int K, int P) {
-    Shape s = {C, H, W, OC, K, P, H + 2 * P - K + 1, W + 2 * P - K + 1, H + 2 * P, W + 2 * P};
+static Shape make_shape(int C, int H, int W, int OC, int K, int S, int P) {
+    Shape s = {C, H, W, OC, K, S, P, (H + 2 * P - K) / S + 1, (W + 2 * P - K) / S + 1, H + 2 * P, W + 2 * P};
     return s;
 }
 
-int pb_conv2d_s1_cl_supported(int OC, int K) { return OC % 16 == 0 && K <= 7; }
+int pb_conv2d_cl_supported(int OC, int K, int S) { return OC % 16 == 0 && K <= 7 && (S == 1 || S == 2); }
 
-long pb_conv2d_s1_cl_scratch(int C, int H, int W, int OC, int K, int P) {
-    Shape s = make_shape(C, H, W, OC, K, P);
+long pb_conv2d_cl_scratch(int C, int H, int W, int OC, int K, int S, int P) {
+    Shape s = make_shape(C, H, W, OC, K, S, P);
     return (long)C * s.Hp * s.Wp + (long)s.OH * s.OW * OC;
 }
 
-void pb_conv2d_s1_cl_pack_weights(int OC, int C, int K, const float *w, float *dst) {
+void pb_conv2d_cl_pack_weights(int OC, int C, int K, const float *w, float *dst) {
     const int taps = C * K * K;
     for (int oc = 0; oc < OC; oc++)
         for (int t = 0; t < taps; t++) dst[(long)t * OC + oc] = w[(long)oc * taps + t];
@@ -42,7 +42,7 @@ static void pad_input(const Shape *s, const float *x, float *xp) {
 }
 
 // yT[oh·OW + ow0 + t][oc0 + 16v], t < PT, v < V.
-AVX512 INLINE void tile(const int V, const int PT, const Shape *s, int oh, int ow0, int oc0, const float *wT,
+AVX512 INLINE void tile(const int V, const int PT, const int S, const Shape *s, int oh, int ow0, int oc0, const float *wT,
                         const float *bias, const float *xp, float *yT) {
     const int K = s->K, plane = s->Hp * s->Wp;
     __m512 acc[24][2];
@@ -52,13 +52,13 @@ AVX512 INLINE void tile(const int V, const int PT, const Shape *s, int oh, int o
     }
     const float *wp = wT + oc0;
     for (int c = 0; c < s->C; c++) {
-        const float *row = xp + (long)c * plane + (long)oh * s->Wp + ow0;
+        const float *row = xp + (long)c * plane + (long)oh * S * s->Wp + ow0 * S;
         for (int ki = 0; ki < K; ki++, row += s->Wp)
             for (int kj = 0; kj < K; kj++, wp += s->OC) {
                 __m512 wv[2];
                 for (int v = 0; v < V; v++) wv[v] = _mm512_loadu_ps(wp + 16 * v);
                 for (int t = 0; t < PT; t++) {
-                    __m512 xv = _mm512_set1_ps(row[t + kj]);
+                    __m512 xv = _mm512_set1_ps(row[t * S + kj]);
                     for (int v = 0; v < V; v++) acc[t][v] = _mm512_fmadd_ps(wv[v], xv, acc[t][v]);
                 }
             }
@@ -68,7 +68,8 @@ AVX512 INLINE void tile(const int V, const int PT, const Shape *s, int oh, int o
         for (int v = 0; v < V; v++) _mm512_storeu_ps(out + (long)t * s->OC + 16 * v, acc[t][v]);
 }
 
-#define CASE(V, PT) case PT: tile(V, PT, s, oh, ow0, oc0, wT, bias, xp, yT); break;
+#define CASE(V, PT) \
+    case PT: s->S == 1 ? tile(V, PT, 1, s, oh, ow0, oc0, wT, bias, xp, yT) : tile(V, PT, 2, s, oh, ow0, oc0, wT, bias, xp, yT); break;
 
 AVX512 static void tile_v1(const Shape *s, int pt, int oh, int ow0, int oc0, const float *wT, const float *bias,
                            const float *xp, float *yT) {
@@ -87,9 +88,9 @@ AVX512 static void tile_v2(const Shape *s, int pt, int oh, int ow0, int oc0, con
     }
 }
 
-AVX512 void pb_conv2d_s1_cl(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
-                            const float *bias, float *y, float *scratch) {
-    const Shape shape = make_shape(C, H, W, OC, K, P), *s = &shape;
+AVX512 void pb_conv2d_cl(int C, int H, int W, int OC, int K, int S, int P, const float *x, const float *packedWeights,
+                         const float *bias, float *y, float *scratch) {
+    const Shape shape = make_shape(C, H, W, OC, K, S, P), *s = &shape;
     float *xp = scratch, *yT = xp + (long)C * s->Hp * s->Wp;
     pad_input(s, x, xp);
     const int V = OC % 32 == 0 ? 2 : 1, maxPT = 24 / V;

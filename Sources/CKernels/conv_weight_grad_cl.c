@@ -12,7 +12,7 @@
 
 typedef struct {
     int C, H, W, OC, K, P, OH, OW, Hp, Wp;
-} Shape;
+} Shape;  // stride 1
 
 static Shape make_shape(int C, int H, int W, int OC, int K, int P) {
     Shape s = {C, H, W, OC, K, P, H + 2 * P - K + 1, W + 2 * P - K + 1, H + 2 * P, W + 2 * P};

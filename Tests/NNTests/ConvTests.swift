@@ -10,7 +10,7 @@ import Testing
         [3, 8, 6, 6, 16, 1, 1, 0, 1], [2, 8, 7, 7, 4, 1, 2, 0, 2], [2, 3, 2, 2, 5, 3, 1, 1, 1],
         [1, 4, 10, 7, 8, 5, 3, 2, 4], [9, 16, 14, 14, 32, 3, 2, 1, 1],
         [3, 16, 7, 7, 32, 3, 1, 1, 1], [2, 8, 9, 40, 32, 3, 1, 1, 2], [2, 6, 14, 14, 16, 5, 1, 0, 1],
-        [2, 64, 7, 7, 64, 3, 1, 1, 1],
+        [2, 64, 7, 7, 64, 3, 1, 1, 1], [3, 16, 28, 28, 32, 3, 2, 1, 1], [2, 8, 9, 11, 32, 5, 2, 2, 2],
     ]
 
     /// The fast convolution (im2col + GEMM) matches the direct Double-sum reference, for 1 and 2 threads.
@@ -84,6 +84,32 @@ import Testing
                              stride: 1, padding: s[5], groups: s[6])
         let kinds: [DirectConvolution?] = [nil, .spatialTiles, .channelsLast]
         #expect(directConvolution(g) == (GEMMBackend.avx512Available ? kinds[s[7]] : nil), "\(s)")
+    }
+
+    /// Stride 2: channels-last when it can run, else im2col + GEMM. (inC, outC, groups, expected as above.)
+    @Test(arguments: [[16, 32, 1, 2], [32, 64, 1, 2], [3, 16, 1, 0], [16, 8, 1, 0], [8, 32, 2, 2]])
+    func strideTwoKernelChoice(_ s: [Int]) {
+        let g = ConvGeometry(batch: 2, inChannels: s[0], height: 28, width: 28, outChannels: s[1], kernel: 3,
+                             stride: 2, padding: 1, groups: s[2])
+        let kinds: [DirectConvolution?] = [nil, .spatialTiles, .channelsLast]
+        #expect(directConvolution(g) == (GEMMBackend.avx512Available ? kinds[s[3]] : nil), "\(s)")
+    }
+
+    /// Stride-2 channels-last without bias sums what im2col + GEMM sums, in the same order (C·k² ≤ 512): identical bits.
+    @Test(arguments: [[3, 16, 28, 28, 32, 3, 1], [2, 32, 14, 14, 64, 3, 1], [2, 8, 9, 11, 16, 3, 0], [2, 4, 7, 7, 16, 5, 2]])
+    func strideTwoChannelsLastMatchesGEMMBitwise(_ s: [Int]) {
+        guard GEMMBackend.avx512Available else { return }
+        var random = SeededGenerator(seed: UInt64(s.reduce(9) { $0 * 31 + $1 }))
+        let conv = Conv2d(inChannels: s[1], outChannels: s[4], kernelSize: s[5], stride: 2, padding: s[6],
+                          bias: false, random: &random)
+        let x = randomTensor([s[0], s[1], s[2], s[3]], &random)
+        let g = conv.geometry(for: x.shape)
+        let (direct, gemm) = (Tensor(zeros: g.outputShape), Tensor(zeros: g.outputShape))
+        conv2dDirectForward(g, input: x.data, weight: conv.weight.value.data, bias: nil, output: direct.data,
+                            workspace: Workspace(), threads: 2, kind: .channelsLast)
+        conv2dBatchedForward(g, input: x.data, weight: conv.weight.value.data, bias: nil, output: gemm.data,
+                             workspace: Workspace(), threads: 1)
+        #expect(direct.isBitwiseEqual(to: gemm), "\(s)")
     }
 
     /// Channels-last and spatial tiles sum the same products in the same order: identical bits, with and without bias.

@@ -32,21 +32,23 @@ void pb_conv2d_s1(int C, int H, int W, int OC, int K, int P, const float *x, con
 void pb_conv2d_s1_weight_grad(int samples, long xStride, long dyStride, int C, int H, int W, int OC, int K, int P,
                               const float *x, const float *dy, float *dw);
 
-/// Whether `pb_conv2d_s1_cl` handles OC output channels (per group) and a K×K kernel: OC a multiple of 16, K <= 7.
-int pb_conv2d_s1_cl_supported(int OC, int K);
+/// Whether `pb_conv2d_cl` handles OC output channels (per group), a K×K kernel and stride S: OC a multiple of 16,
+/// K <= 7, S 1 or 2.
+int pb_conv2d_cl_supported(int OC, int K, int S);
 
-/// Floats of scratch `pb_conv2d_s1_cl` needs for one call.
-long pb_conv2d_s1_cl_scratch(int C, int H, int W, int OC, int K, int P);
+/// Floats of scratch `pb_conv2d_cl` needs for one call.
+long pb_conv2d_cl_scratch(int C, int H, int W, int OC, int K, int S, int P);
 
-/// Packs conv weights w [OC, C, K, K] for `pb_conv2d_s1_cl`: dst[(c·K·K + t)·OC + oc] = w[oc, c, t].
-void pb_conv2d_s1_cl_pack_weights(int OC, int C, int K, const float *w, float *dst);
+/// Packs conv weights w [OC, C, K, K] for `pb_conv2d_cl`: dst[(c·K·K + t)·OC + oc] = w[oc, c, t].
+void pb_conv2d_cl_pack_weights(int OC, int C, int K, const float *w, float *dst);
 
-/// The same convolution as `pb_conv2d_s1` (the same products summed in the same order; padding adds exact zeros, so
-/// finite inputs give the same bits), with output channels in
-/// vector lanes: no row-width limit and no idle lanes on narrow maps. Weights from `pb_conv2d_s1_cl_pack_weights`;
-/// `scratch` holds `pb_conv2d_s1_cl_scratch` floats. AVX-512 only; call when supported.
-void pb_conv2d_s1_cl(int C, int H, int W, int OC, int K, int P, const float *x, const float *packedWeights,
-                     const float *bias, float *y, float *scratch);
+/// Direct convolution of one sample with stride S (1 or 2) and output channels in vector lanes:
+/// y[oc, oh, ow] = bias[oc] + Σ_{c,ki,kj} w[oc, c, ki, kj] · x[c, S·oh - P + ki, S·ow - P + kj] (zero outside),
+/// summed over (c, ki, kj) in that order, padding adding exact zeros: for finite inputs the same bits as
+/// `pb_conv2d_s1` (stride 1) and as im2col + `pb_sgemm` without bias when C·K·K <= 512. No row-width limit, no idle lanes.
+/// Weights from `pb_conv2d_cl_pack_weights`; `scratch` holds `pb_conv2d_cl_scratch` floats. AVX-512 only.
+void pb_conv2d_cl(int C, int H, int W, int OC, int K, int S, int P, const float *x, const float *packedWeights,
+                  const float *bias, float *y, float *scratch);
 
 /// Whether `pb_conv2d_s1_weight_grad_cl` handles OC output channels (per group) and a K×K kernel: OC a multiple of 16, K 3 or 5.
 int pb_conv2d_s1_weight_grad_cl_supported(int OC, int K);

@@ -1,8 +1,9 @@
 import CKernels
 
-/// 2-D convolution kernels, parallel over the batch: a direct AVX-512 kernel for stride-1 layers with
-/// rows up to 32 wide (`conv2dDirectForward`); otherwise, with AVX-512, im2col of several samples side by
-/// side + one GEMM (`conv2dBatchedForward`), and without it im2col + one GEMM per sample and group.
+/// 2-D convolution kernels, parallel over the batch: direct AVX-512 kernels where `directConvolution` finds
+/// one (stride 1, or stride 2 with 16·n output channels; `conv2dDirectForward`); otherwise, with AVX-512,
+/// im2col of several samples side by side + one GEMM (`conv2dBatchedForward`), and without it im2col + one
+/// GEMM per sample and group.
 
 /// Conv forward. x `[N, C, H, W]`, weight `[OC, C/groups, k, k]`, bias `[OC]` or nil -> y `[N, OC, OH, OW]`.
 ///

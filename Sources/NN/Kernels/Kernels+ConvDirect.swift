@@ -2,23 +2,27 @@ import CKernels
 
 /// The direct (im2col-free) stride-1 convolution path, on CPUs with AVX-512.
 
-/// How a stride-1 convolution runs without im2col.
+/// How a convolution runs without im2col.
 package enum DirectConvolution {
-    /// `pb_conv2d_s1`: 32 output positions of one to four rows in vector lanes; rows 3…32 wide, kernel ≤ 16.
+    /// `pb_conv2d_s1`: 32 output positions of one to four rows in vector lanes; stride 1, rows 3…32 wide,
+    /// kernel ≤ 16.
     case spatialTiles
-    /// `pb_conv2d_s1_cl`: output channels in vector lanes; any row width, 16·n output channels per group, kernel ≤ 7,
-    /// at least 4 input channels per group (with fewer, padding and transposing cost more than the sums).
+    /// `pb_conv2d_cl`: output channels in vector lanes; stride 1 or 2, any row width, 16·n output channels per
+    /// group, kernel ≤ 7, at least 4 input channels per group (with fewer, padding and transposing cost more
+    /// than the sums).
     case channelsLast
 }
 
-/// The direct kernel for `g` (AVX-512, stride 1), or nil for im2col + GEMM. Channels-last where spatial tiles
-/// would leave more than a fifth of the lanes idle (7×7 maps: 23 %; rows of 9–12) or cannot run (rows over 32);
-/// spatial tiles elsewhere, being faster on wide rows with 16 output channels.
+/// The direct kernel for `g` (AVX-512), or nil for im2col + GEMM. Stride 2 takes channels-last when it can.
+/// Stride 1 takes channels-last where spatial tiles would leave more than a fifth of the lanes idle (7×7 maps:
+/// 23 %; rows of 9–12) or cannot run (rows over 32), spatial tiles elsewhere (faster on wide rows with 16
+/// output channels).
 package func directConvolution(_ g: ConvGeometry) -> DirectConvolution? {
-    guard GEMMBackend.avx512Available, g.stride == 1 else { return nil }
+    guard GEMMBackend.avx512Available else { return nil }
+    let channelsLast = g.groupInChannels >= 4
+        && pb_conv2d_cl_supported(Int32(g.groupOutChannels), Int32(g.kernel), Int32(g.stride)) != 0
+    guard g.stride == 1 else { return channelsLast ? .channelsLast : nil }
     let spatial = g.kernel <= 16 && g.outWidth >= 3 && g.outWidth <= 32
-    let channelsLast = g.groupInChannels >= 4 && pb_conv2d_s1_cl_supported(Int32(g.groupOutChannels),
-                                                                           Int32(g.kernel)) != 0
     if channelsLast && (!spatial || spatialTileLaneUse(g) < 0.8) { return .channelsLast }
     return spatial ? .spatialTiles : nil
 }
@@ -73,18 +77,19 @@ package func conv2dDirectForward(_ g: ConvGeometry, input x: UnsafePointer<Float
     let (ocg, rows, cg) = (g.groupOutChannels, g.colRows, g.groupInChannels)
     let (c, h, wd, oc, k, p) = (Int32(cg), Int32(g.height), Int32(g.width), Int32(ocg), Int32(g.kernel),
                                 Int32(g.padding))
+    let st = Int32(g.stride)
     let packedPerGroup = kind == .channelsLast ? ocg * rows : Int(pb_conv_packed_weight_count(oc, Int32(rows)))
     let groupInput = cg * g.height * g.width, groupOutput = ocg * g.colColumns
     // Spatial tiles read 3–16 rows of every input plane at once, which the hardware prefetcher follows poorly when
     // the sample is not in cache (ResNet-20's 28×28 layers: 130 GFLOP/s against 190 warm); copying the sample
     // into a per-worker buffer first streams it in order.
-    let scratchPerWorker = kind == .channelsLast ? Int(pb_conv2d_s1_cl_scratch(c, h, wd, oc, k, p)) : groupInput
+    let scratchPerWorker = kind == .channelsLast ? Int(pb_conv2d_cl_scratch(c, h, wd, oc, k, st, p)) : groupInput
     let workers = max(1, min(threads, g.batch))
     let packed = workspace.pointer(count: packedPerGroup * g.groups + workers * scratchPerWorker)
     for group in 0..<g.groups {
         let source = w + group * ocg * rows, destination = packed + group * packedPerGroup
         switch kind {
-        case .channelsLast: pb_conv2d_s1_cl_pack_weights(oc, c, k, source, destination)
+        case .channelsLast: pb_conv2d_cl_pack_weights(oc, c, k, source, destination)
         case .spatialTiles: pb_conv_pack_weights(oc, Int32(rows), source, destination)
         }
     }
@@ -96,7 +101,8 @@ package func conv2dDirectForward(_ g: ConvGeometry, input x: UnsafePointer<Float
             let (xs, ws) = (px[n * g.inputSampleCount + group * groupInput], pp[group * packedPerGroup])
             let (bs, ys) = (pb.map { $0[group * ocg] }, py[n * g.outputSampleCount + group * groupOutput])
             switch kind {
-            case .channelsLast: pb_conv2d_s1_cl(c, h, wd, oc, k, p, xs, ws, bs, ys, scratch[worker * scratchPerWorker])
+            case .channelsLast:
+                pb_conv2d_cl(c, h, wd, oc, k, st, p, xs, ws, bs, ys, scratch[worker * scratchPerWorker])
             case .spatialTiles:
                 let staged = scratch[worker * scratchPerWorker]
                 staged.update(from: xs, count: groupInput)
