@@ -1,23 +1,11 @@
 // Direct convolution (stride 1 or 2) with output channels in vector lanes ("channels-last"): x is copied into
 // zero-padded planes, and each tile of PT consecutive outputs of one row × 16·V output channels keeps its
-// sums in registers over every (c, ki, kj) (V = 2 when OC is a multiple of 32, else 1; PT ≤ 24 / V): per tap, V weight-vector loads and PT broadcasts feed PT·V
-// FMAs, with no masked lanes whatever the row width. The tile's results go to yT [OH·OW, OC], transposed
-// into y [OC, OH, OW] at the end.
+// sums in registers over every (c, ki, kj) (V = 2 when OC is a multiple of 32, else 1; PT ≤ 24 / V): per
+// tap, V weight-vector loads and PT broadcasts feed PT·V FMAs, with no masked lanes whatever the row width.
+// The tile's results go to yT [OH·OW, OC], transposed into y [OC, OH, OW] at the end.
 #include "ckernels.h"
+#include "conv_cl.h"
 #include <immintrin.h>
-#include <string.h>
-
-#define AVX512 __attribute__((target("avx512f")))
-#define INLINE __attribute__((always_inline)) static inline
-
-typedef struct {
-    int C, H, W, OC, K, S, P, OH, OW, Hp, Wp;
-} Shape;
-
-static Shape make_shape(int C, int H, int W, int OC, int K, int S, int P) {
-    Shape s = {C, H, W, OC, K, S, P, (H + 2 * P - K) / S + 1, (W + 2 * P - K) / S + 1, H + 2 * P, W + 2 * P};
-    return s;
-}
 
 int pb_conv2d_cl_supported(int OC, int K, int S) { return OC % 16 == 0 && K <= 7 && (S == 1 || S == 2); }
 
@@ -30,15 +18,6 @@ void pb_conv2d_cl_pack_weights(int OC, int C, int K, const float *w, float *dst)
     const int taps = C * K * K;
     for (int oc = 0; oc < OC; oc++)
         for (int t = 0; t < taps; t++) dst[(long)t * OC + oc] = w[(long)oc * taps + t];
-}
-
-// xp[c][Hp][Wp]: x with P zero rows and columns on every side.
-static void pad_input(const Shape *s, const float *x, float *xp) {
-    memset(xp, 0, sizeof(float) * (size_t)s->C * s->Hp * s->Wp);
-    for (int c = 0; c < s->C; c++)
-        for (int h = 0; h < s->H; h++)
-            memcpy(xp + ((long)c * s->Hp + h + s->P) * s->Wp + s->P, x + ((long)c * s->H + h) * s->W,
-                   sizeof(float) * s->W);
 }
 
 // yT[oh·OW + ow0 + t][oc0 + 16v], t < PT, v < V.
@@ -102,7 +81,5 @@ AVX512 void pb_conv2d_cl(int C, int H, int W, int OC, int K, int S, int P, const
                 if (V == 2) tile_v2(s, pt, oh, ow0, oc0, packedWeights, bias, xp, yT);
                 else tile_v1(s, pt, oh, ow0, oc0, packedWeights, bias, xp, yT);
             }
-    const int positions = s->OH * s->OW;
-    for (int oc = 0; oc < OC; oc++)
-        for (int p = 0; p < positions; p++) y[(long)oc * positions + p] = yT[(long)p * OC + oc];
+    transpose(s->OH * s->OW, OC, yT, y);
 }

@@ -4,48 +4,15 @@
 // position: one dy vector load per V·cT·K·K FMAs, no masked lanes, no horizontal reductions, whatever
 // the map size. Sums are kept transposed, dwT[c][ki][kj][oc], and added to dw [OC, C, K, K] at the end.
 #include "ckernels.h"
+#include "conv_cl.h"
 #include <immintrin.h>
-#include <string.h>
-
-#define AVX512 __attribute__((target("avx512f")))
-#define INLINE __attribute__((always_inline)) static inline
-
-typedef struct {
-    int C, H, W, OC, K, P, OH, OW, Hp, Wp;
-} Shape;  // stride 1
-
-static Shape make_shape(int C, int H, int W, int OC, int K, int P) {
-    Shape s = {C, H, W, OC, K, P, H + 2 * P - K + 1, W + 2 * P - K + 1, H + 2 * P, W + 2 * P};
-    return s;
-}
 
 long pb_conv2d_s1_weight_grad_cl_scratch(int C, int H, int W, int OC, int K, int P) {
-    Shape s = make_shape(C, H, W, OC, K, P);
+    Shape s = make_shape(C, H, W, OC, K, 1, P);
     return (long)s.OH * s.OW * OC + (long)C * s.Hp * s.Wp + (long)C * K * K * OC + 16;
 }
 
 int pb_conv2d_s1_weight_grad_cl_supported(int OC, int K) { return OC % 16 == 0 && (K == 3 || K == 5); }
-
-// dyT[p][oc] = dy[oc][p].
-static void transpose_gradient(const Shape *s, const float *dy, float *dyT) {
-    const int P = s->OH * s->OW;
-    for (int p0 = 0; p0 < P; p0 += 16) {
-        const int pn = P - p0 < 16 ? P - p0 : 16;
-        for (int oc = 0; oc < s->OC; oc++) {
-            const float *src = dy + (long)oc * P + p0;
-            for (int p = 0; p < pn; p++) dyT[(long)(p0 + p) * s->OC + oc] = src[p];
-        }
-    }
-}
-
-// xp[c][Hp][Wp]: x with P zero rows and columns on every side.
-static void pad_input(const Shape *s, const float *x, float *xp) {
-    memset(xp, 0, sizeof(float) * (size_t)s->C * s->Hp * s->Wp);
-    for (int c = 0; c < s->C; c++)
-        for (int h = 0; h < s->H; h++)
-            memcpy(xp + ((long)c * s->Hp + h + s->P) * s->Wp + s->P, x + ((long)c * s->H + h) * s->W,
-                   sizeof(float) * s->W);
-}
 
 // One tile: output channels [oc0, oc0 + 16V) × channels [c0, c0 + CT) × all K·K taps, over every output position.
 AVX512 INLINE void tile(const int V, const int CT, const int K, const Shape *s, int oc0, int c0, const float *dyT,
@@ -99,12 +66,12 @@ AVX512 static void sample_tiles(const Shape *s, const float *dyT, const float *x
 
 AVX512 void pb_conv2d_s1_weight_grad_cl(int samples, long xStride, long dyStride, int C, int H, int W, int OC,
                                         int K, int P, const float *x, const float *dy, float *dw, float *scratch) {
-    const Shape s = make_shape(C, H, W, OC, K, P);
+    const Shape s = make_shape(C, H, W, OC, K, 1, P);
     const long KK = (long)K * K;
     float *dyT = scratch, *xp = dyT + (long)s.OH * s.OW * OC, *dwT = xp + (long)C * s.Hp * s.Wp;
     memset(dwT, 0, sizeof(float) * (size_t)(C * KK * OC));
     for (int n = 0; n < samples; n++) {
-        transpose_gradient(&s, dy + n * dyStride, dyT);
+        transpose(OC, s.OH * s.OW, dy + n * dyStride, dyT);
         pad_input(&s, x + n * xStride, xp);
         sample_tiles(&s, dyT, xp, dwT);
     }

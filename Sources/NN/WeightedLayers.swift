@@ -26,7 +26,7 @@ public enum WeightedLayers {
         }
         let context = ForwardContext(mode: .inference, observer: { event in
             observe(event.path, event.module, event.output)
-        }, threads: threads)
+        }, threads: threads, retainsActivations: false)
         let output = root.forward(Tensor(zeros: [1] + inputShape), context: context)
         observe("", root, output)
         return uses

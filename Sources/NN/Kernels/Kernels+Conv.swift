@@ -17,8 +17,8 @@ package func conv2dForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, wei
         return
     }
     if GEMMBackend.avx512Available && !g.isPointwise {
-        // Bit-identical to the per-sample path below (the AVX-512 GEMM's sums depend on K only), and
-        // 1.1–1.5× faster on ResNet's stride-2 layers, whose per-sample GEMMs are only 49–196 columns wide.
+        // Bit-identical to the per-sample path below (the AVX-512 GEMM's sums depend on K only), and faster
+        // where per-sample GEMMs are narrow (ResNet's stride-2 layers, before they ran channels-last: 1.1–1.5×).
         conv2dBatchedForward(g, input: x, weight: w, bias: b, output: y, workspace: workspace, threads: threads)
         return
     }
@@ -169,7 +169,7 @@ package func reducePartials(_ partials: UnsafePointer<Float>, chunks: Int, strid
 
 /// Conv forward as batched-sample GEMMs: per chunk of the batch, up to `columnBudget` columns of
 /// several samples' im2col matrices side by side, one GEMM `W_g · col`, then each sample's block
-/// copied out (plus bias). Used where the direct kernel wastes lanes (output rows of 8 or fewer).
+/// copied out. Used with AVX-512 for every layer no direct kernel takes (pointwise ones excepted).
 /// Each output element is one GEMM dot product over K (order independent of M, N): results do not
 /// depend on `threads`.
 package func conv2dBatchedForward(_ g: ConvGeometry, input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>,

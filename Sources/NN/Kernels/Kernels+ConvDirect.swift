@@ -1,6 +1,6 @@
 import CKernels
 
-/// The direct (im2col-free) stride-1 convolution path, on CPUs with AVX-512.
+/// The direct (im2col-free) convolution paths, on CPUs with AVX-512.
 
 /// How a convolution runs without im2col.
 package enum DirectConvolution {
@@ -22,13 +22,16 @@ package func directConvolution(_ g: ConvGeometry) -> DirectConvolution? {
     let channelsLast = g.groupInChannels >= 4
         && pb_conv2d_cl_supported(Int32(g.groupOutChannels), Int32(g.kernel), Int32(g.stride)) != 0
     guard g.stride == 1 else { return channelsLast ? .channelsLast : nil }
-    let spatial = g.kernel <= 16 && g.outWidth >= 3 && g.outWidth <= 32
+    let spatial = spatialTilesFit(g) && g.outWidth >= 3
     if channelsLast && (!spatial || spatialTileLaneUse(g) < 0.8) { return .channelsLast }
     return spatial ? .spatialTiles : nil
 }
 
 /// True when `g` runs on a direct kernel.
 package func usesDirectConvolution(_ g: ConvGeometry) -> Bool { directConvolution(g) != nil }
+
+/// Whether the spatial-tile kernels' limits admit stride-1 `g`: kernel ≤ 16, output rows ≤ 32 wide.
+private func spatialTilesFit(_ g: ConvGeometry) -> Bool { g.kernel <= 16 && g.outWidth <= 32 }
 
 /// The fraction of `pb_conv2d_s1`'s vector lanes that hold an output position for `g`: rows of `lanes` lanes
 /// (32, 16 or 8), 32 / `lanes` rows per tile.
@@ -56,7 +59,7 @@ package func directWeightGradient(_ g: ConvGeometry) -> DirectWeightGradient? {
         return .channelsLast
     }
     // For rows of 8 or fewer (e.g. 7×7 maps) the batched GEMM is about twice as fast as the spatial tiles.
-    return g.kernel <= 16 && g.outWidth > 8 && g.outWidth <= 32 ? .spatialTiles : nil
+    return spatialTilesFit(g) && g.outWidth > 8 ? .spatialTiles : nil
 }
 
 /// Floats of per-worker scratch `kind` needs for `g`.
