@@ -51,7 +51,7 @@ let package = Package(
             ],
             swiftSettings: vectorISA),
         .target(name: "Pruning", dependencies: ["NN", "Data", "Training"], swiftSettings: vectorISA),
-        .target(name: "Reports", dependencies: ["Bench", .product(name: "CSV", package: "CSV.swift")], swiftSettings: vectorISA),
+        .target(name: "Reports", dependencies: ["Bench", "Pruning", .product(name: "CSV", package: "CSV.swift")], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),

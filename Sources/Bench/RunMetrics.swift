@@ -115,13 +115,22 @@ public struct BudgetUsage: Codable, Hashable, Sendable {
     public var limit: Int
     /// Steps of one epoch over the training split (minus validation) at the recipe's batch size.
     public var stepsPerEpoch: Int
+    /// Optimizer steps the starting weights had been trained from initialisation before the run: the
+    /// checkpoint's recorded steps for a method that starts from it, 0 for one that starts from an
+    /// initialisation; `nil` when the checkpoint records none.
+    public var startingSteps: Int?
 
     /// A value from its parts.
-    public init(steps: Int, limit: Int, stepsPerEpoch: Int) {
+    public init(steps: Int, limit: Int, stepsPerEpoch: Int, startingSteps: Int? = nil) {
         self.steps = steps
         self.limit = limit
         self.stepsPerEpoch = stepsPerEpoch
+        self.startingSteps = startingSteps
     }
+
+    /// Total optimizer steps from initialisation to the final model (`startingSteps` + `steps`), the
+    /// cross-track cost of "train dense, then prune" against "train sparse from the start".
+    public var stepsFromInitialisation: Int? { startingSteps.map { $0 + steps } }
 
     /// `steps` in epochs.
     public var epochs: Double { stepsPerEpoch == 0 ? 0 : Double(steps) / Double(stepsPerEpoch) }

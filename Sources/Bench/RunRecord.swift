@@ -8,12 +8,16 @@ public struct RunLabels: Codable, Hashable, Sendable {
     public var model: String
     /// The method's display label: its name, plus its non-default configuration if any.
     public var method: String
+    /// The track's leaderboard name (`post-training`, `from-initialisation (rescaled init)`); `nil` in
+    /// records from before tracks.
+    public var track: String?
 
     /// A value from its parts.
-    public init(dataset: String, model: String, method: String) {
+    public init(dataset: String, model: String, method: String, track: String? = nil) {
         self.dataset = dataset
         self.model = model
         self.method = method
+        self.track = track
     }
 }
 

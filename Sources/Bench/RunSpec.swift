@@ -1,4 +1,5 @@
 import Foundation
+import Pruning
 
 /// A file a run depends on, identified by its path and the SHA-256 of its bytes.
 public struct FileReference: Codable, Hashable, Sendable {
@@ -62,8 +63,13 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var seed: UInt64
     /// The training budget after the dense checkpoint.
     public var budget: TrainingBudget
-    /// The fine-tuning recipe (optimizer, schedule, batch size, …) as JSON, defaults omitted.
+    /// The recipe of the run's training (optimizer, schedule, batch size, …) as JSON, defaults omitted:
+    /// the fine-tuning recipe after a checkpoint, the dense recipe from initialisation.
     public var fineTuning: JSONValue
+    /// The track the run competes in (`nil`: a description from before tracks, post-training).
+    public var track: Track?
+    /// The from-initialisation weight scale when not the dense initialisation's (`nil`: `dense`).
+    public var initialisation: InitialisationScale?
 
     /// The current layout version.
     public static let currentVersion = 1

@@ -50,6 +50,8 @@ public final class Runner {
         let session = try Session(method: method, model: model, data: data, compression: spec.compression,
                                   seed: spec.seed, budget: budget, recipe: recipe) { phase($0.description) }
         session.threads = threads
+        session.initialisationScale = spec.initialisation ?? .dense
+        let startingSteps = type(of: method).startingPoint == .trained ? try recordedSteps(spec.checkpoint) : 0
         clock.lap("load")
 
         var before: EvaluationMetrics?
@@ -74,7 +76,8 @@ public final class Runner {
             macs: MACCounter.count(model.root, inputShape: model.exampleShape, threads: threads),
             deadNeuronRate: deadNeurons.rate,
             latency: LatencyMeter.measure(model, inputShape: model.exampleShape, repeats: latencyRepeats, threads: threads),
-            budget: BudgetUsage(steps: session.budget.used, limit: budget, stepsPerEpoch: stepsPerEpoch))
+            budget: BudgetUsage(steps: session.budget.used, limit: budget, stepsPerEpoch: stepsPerEpoch,
+                                startingSteps: startingSteps))
         let masks = try saveModel(model, masks: session.masks, dataset: dataset.name, digest: run.digest)
         clock.lap("measure")
         return RunOutcome(metrics: metrics, masks: masks, phases: clock.phases)
@@ -112,6 +115,13 @@ public final class Runner {
         let model = try Model(architecture, random: &random)
         try model.load(stateDict: checkpoint.stateDict)
         return model
+    }
+
+    /// The optimizer steps the checkpoint's `training` record says it was trained for, if it records them.
+    func recordedSteps(_ reference: FileReference) throws -> Int? {
+        struct RecordedSteps: Decodable { var steps: Int? }
+        guard let checkpoint = checkpoints[reference.path] else { return nil }
+        return try checkpoint.decodeTraining(as: RecordedSteps.self)?.steps
     }
 
     /// The session's training and validation splits for `seed` (the last carving is reused).

@@ -1,4 +1,5 @@
 import Foundation
+import Pruning
 import Training
 
 /// What the expansion needs to know about a registered method.
@@ -8,15 +9,18 @@ public struct MethodCatalogEntry: Sendable {
     public var defaultConfiguration: JSONValue
     /// Whether this is a control that does not prune (it runs once per seed, at compression 1).
     public var isControl: Bool
+    /// The tracks the method competes in.
+    public var tracks: [Track]
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
     /// A value from its parts.
-    public init(name: String, defaultConfiguration: JSONValue, isControl: Bool,
+    public init(name: String, defaultConfiguration: JSONValue, isControl: Bool, tracks: [Track] = [.postTraining],
                 check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
         self.defaultConfiguration = defaultConfiguration
         self.isControl = isControl
+        self.tracks = tracks
         self.check = check
     }
 }
@@ -38,14 +42,12 @@ public struct PreparedInputs: Sendable {
 }
 
 extension Suite {
-    /// The run-spec form of the fine-tuning recipe: its encoding (which omits TrainingRecipe's
-    /// defaults) without `epochs`, `steps` and `seed`, which the budget and the run's seed replace.
-    public var fineTuningJSON: JSONValue {
-        get throws {
-            guard case .object(var members) = try JSONValue(encoding: fineTuning) else { return .object([:]) }
-            for key in ["epochs", "steps", "seed"] { members[key] = nil }
-            return .object(members)
-        }
+    /// The run-spec form of `track`'s recipe: its encoding (which omits TrainingRecipe's defaults) without
+    /// `epochs`, `steps` and `seed`, which the budget and the run's seed replace.
+    public static func recipeJSON(_ track: TrackPlan) throws -> JSONValue {
+        guard case .object(var members) = try JSONValue(encoding: track.recipe) else { return .object([:]) }
+        for key in ["epochs", "steps", "seed"] { members[key] = nil }
+        return .object(members)
     }
 
     /// The methods chosen, checked against `catalog`: each with its configuration, defaults omitted.
@@ -78,21 +80,49 @@ extension Suite {
         }
     }
 
-    /// The suite's runs, ordered model, seed, method, target (so a partial grid covers every method
+    /// The methods of each track: those chosen that compete in it (`methods: all`: every registered method
+    /// that does), the track's control first when the suite does not list it. Throws for a listed method that
+    /// competes in none of the suite's tracks.
+    public func methodsByTrack(_ catalog: [MethodCatalogEntry]) throws
+        -> [(track: TrackPlan, methods: [(entry: MethodCatalogEntry, configuration: JSONValue, label: String)])] {
+        let chosen = try resolvedMethods(catalog)
+        let declared = Set(tracks.map(\.track))
+        for (index, method) in chosen.enumerated() where declared.isDisjoint(with: method.entry.tracks) {
+            throw BenchError.suite(file: file, key: methods?[index].key ?? "methods", message: "method '\(method.entry.name)' "
+                + "competes in \(method.entry.tracks.map(\.rawValue).joined(separator: ", ")); the suite declares "
+                + "\(tracks.map(\.track.rawValue).joined(separator: ", ")) (add its track or drop the method)")
+        }
+        return try tracks.map { track in
+            var members = chosen.filter { $0.entry.tracks.contains(track.track) }
+            if !members.contains(where: { $0.entry.name == track.controlMethod }) {
+                guard let control = catalog.first(where: { $0.name == track.controlMethod }) else {
+                    throw BenchError.suite(file: file, key: track.key, message: "control '\(track.controlMethod)' is not registered")
+                }
+                members.insert((control, .object([:]), control.name), at: 0)
+            }
+            return (track, members)
+        }
+    }
+
+    /// The suite's runs, ordered model, seed, track, method, target (so a partial grid covers every method
     /// of the first seeds). Controls run at compression 1 only.
     public func expand(_ inputs: PreparedInputs, catalog: [MethodCatalogEntry]) throws -> [PlannedRun] {
-        let methods = try resolvedMethods(catalog)
-        let recipe = try fineTuningJSON
+        let tracks = try methodsByTrack(catalog)
         var runs: [PlannedRun] = []
         for model in inputs.models {
             for seed in seeds {
-                for (entry, configuration, label) in methods {
-                    for target in entry.isControl ? [1] : compressions {
-                        let spec = RunSpec(checkpoint: model.checkpoint, dataset: inputs.dataset, method: entry.name,
-                                           configuration: configuration, compression: target, seed: seed,
-                                           budget: budget, fineTuning: recipe)
-                        runs.append(try PlannedRun(spec: spec, labels: RunLabels(
-                            dataset: inputs.datasetName, model: model.name, method: label)))
+                for (track, methods) in tracks {
+                    let recipe = try Suite.recipeJSON(track)
+                    for (entry, configuration, label) in methods {
+                        for target in entry.isControl ? [1] : compressions {
+                            var spec = RunSpec(checkpoint: model.checkpoint, dataset: inputs.dataset, method: entry.name,
+                                               configuration: configuration, compression: target, seed: seed,
+                                               budget: track.budget, fineTuning: recipe)
+                            spec.track = track.track
+                            spec.initialisation = track.initialisation == .dense ? nil : track.initialisation
+                            runs.append(try PlannedRun(spec: spec, labels: RunLabels(
+                                dataset: inputs.datasetName, model: model.name, method: label, track: track.name)))
+                        }
                     }
                 }
             }

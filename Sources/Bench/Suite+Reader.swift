@@ -1,4 +1,5 @@
 import Foundation
+import Pruning
 import Training
 import Yams
 
@@ -122,26 +123,75 @@ struct SuiteReader {
         }
     }
 
-    func fineTuning(_ value: JSONValue) throws -> (TrainingBudget, TrainingRecipe) {
-        let object = try mapping(value, key: "fineTuning")
-        try rejectUnknown(object, allowed: ["epochs", "steps", "recipe"], key: "fineTuning")
-        let budget: TrainingBudget
+    /// The suite's tracks: `tracks:` (a list), or `fineTuning:` as one post-training track; exactly one.
+    func tracks(_ root: [String: JSONValue]) throws -> [TrackPlan] {
+        switch (root["tracks"], root["fineTuning"]) {
+        case (nil, let fineTuning?):
+            let object = try mapping(fineTuning, key: "fineTuning")
+            try rejectUnknown(object, allowed: ["epochs", "steps", "recipe"], key: "fineTuning")
+            return [TrackPlan(track: .postTraining, budget: try budget(object, key: "fineTuning"),
+                              recipe: try decodeRecipe(object["recipe"] ?? .object([:]), key: "fineTuning.recipe"),
+                              key: "fineTuning")]
+        case (let tracks?, nil):
+            let plans = try list(tracks, key: "tracks").enumerated().map { index, item in
+                try track(item, key: "tracks[\(index)]")
+            }
+            var seen: [String: String] = [:]
+            for plan in plans {
+                if let earlier = seen[plan.name] {
+                    throw fail(plan.key, "track '\(plan.name)' is already declared at \(earlier)")
+                }
+                seen[plan.name] = plan.key
+            }
+            return plans
+        case (nil, nil):
+            throw fail("tracks", "missing (or give 'fineTuning' for a single post-training track)")
+        case (_?, _?):
+            throw fail("fineTuning", "give either 'tracks' or 'fineTuning', not both")
+        }
+    }
+
+    private func track(_ value: JSONValue, key: String) throws -> TrackPlan {
+        let object = try mapping(value, key: key)
+        try rejectUnknown(object, allowed: ["track", "epochs", "steps", "recipe", "initialisation"], key: key)
+        let name = try string(require(object, "track", key: key), key: join(key, "track"))
+        guard let track = Track(rawValue: name) else {
+            throw fail(join(key, "track"), "unknown track '\(name)' (expected one of: "
+                + "\(Track.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var scale = InitialisationScale.dense
+        if let value = object["initialisation"] {
+            let text = try string(value, key: join(key, "initialisation"))
+            guard let parsed = InitialisationScale(rawValue: text) else {
+                throw fail(join(key, "initialisation"), "expected one of: "
+                    + "\(InitialisationScale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+            guard track == .fromInitialisation || parsed == .dense else {
+                throw fail(join(key, "initialisation"), "only a from-initialisation track rescales initial weights")
+            }
+            scale = parsed
+        }
+        return TrackPlan(track: track, budget: try budget(object, key: key),
+                         recipe: try decodeRecipe(object["recipe"] ?? .object([:]), key: join(key, "recipe")),
+                         initialisation: scale, key: key)
+    }
+
+    /// Exactly one of `epochs` (≥ 0) and `steps` (an integer ≥ 0) of `object`.
+    private func budget(_ object: [String: JSONValue], key: String) throws -> TrainingBudget {
         switch (object["epochs"], object["steps"]) {
         case (let epochs?, nil):
-            let count = try number(epochs, key: "fineTuning.epochs")
-            guard count >= 0 else { throw fail("fineTuning.epochs", "expected a number ≥ 0, got \(count)") }
-            budget = TrainingBudget(epochs: count)
+            let count = try number(epochs, key: join(key, "epochs"))
+            guard count >= 0 else { throw fail(join(key, "epochs"), "expected a number ≥ 0, got \(count)") }
+            return TrainingBudget(epochs: count)
         case (nil, let steps?):
-            let count = try number(steps, key: "fineTuning.steps")
+            let count = try number(steps, key: join(key, "steps"))
             guard count >= 0, count == count.rounded() else {
-                throw fail("fineTuning.steps", "expected an integer ≥ 0, got \(count)")
+                throw fail(join(key, "steps"), "expected an integer ≥ 0, got \(count)")
             }
-            budget = TrainingBudget(steps: Int(count))
+            return TrainingBudget(steps: Int(count))
         default:
-            throw fail("fineTuning", "give exactly one of 'epochs' and 'steps'")
+            throw fail(key, "give exactly one of 'epochs' and 'steps'")
         }
-        let recipe = try decodeRecipe(object["recipe"] ?? .object([:]), key: "fineTuning.recipe")
-        return (budget, recipe)
     }
 
     func decodeRecipe(_ value: JSONValue, key: String) throws -> TrainingRecipe {

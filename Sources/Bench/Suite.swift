@@ -1,8 +1,9 @@
 import Foundation
+import Pruning
 import Training
 
-/// A benchmark suite read from YAML: a dataset, starting models, methods, compression targets,
-/// seeds and the fine-tuning budget and recipe. `expand` turns it into the grid of runs.
+/// A benchmark suite read from YAML: a dataset, starting models, methods, compression targets, seeds and
+/// the tracks (protocols) the methods compete under. `expand` turns it into the grid of runs.
 ///
 /// ```yaml
 /// name: smoke                     # optional; default: the file name without extension
@@ -14,12 +15,18 @@ import Training
 /// checkpoints:                    # and/or existing checkpoint files
 ///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}
 /// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …}
-/// compressions: [2, 4, 8]         # targets > 1 (the dense control runs once, at 1)
+/// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1)
 /// seeds: [0, 1, 2]
-/// fineTuning:
-///   epochs: 2                     # the budget after the dense checkpoint: epochs or steps
-///   recipe: {optimizer: {kind: sgd, lr: 0.01}}  # batch size, optimizer, schedule of fine-tuning
+/// tracks:                         # every method runs in each listed track it belongs to
+///   - track: post-training        # prune the checkpoint, then fine-tune for the budget
+///     epochs: 2                   # the budget: epochs or steps
+///     recipe: {optimizer: {kind: sgd, lr: 0.001}}
+///   - track: from-initialisation  # equal total training from initialisation with the dense recipe
+///     epochs: 10
+///     recipe: {optimizer: {kind: sgd, lr: 0.1, momentum: 0.9}, schedule: {kind: cosine, unit: step}}
+///     initialisation: rescaled    # optional: dense (default) or rescaled (√(N/n) per masked layer)
 /// ```
+/// `fineTuning: {epochs: …, recipe: …}` is short for a single post-training track.
 public struct Suite: Sendable {
     /// Where the dataset comes from.
     public enum DatasetSource: Hashable, Sendable {
@@ -64,9 +71,43 @@ public struct Suite: Sendable {
     public var methods: [MethodChoice]?
     public var compressions: [Double]
     public var seeds: [UInt64]
+    /// The protocols the methods compete under, in suite order (names unique).
+    public var tracks: [TrackPlan]
+}
+
+/// One track of a suite: the protocol (post-training or from-initialisation), its training budget and
+/// recipe, and for from-initialisation the scale of the masked layers' initial weights.
+public struct TrackPlan: Hashable, Sendable {
+    public var track: Track
+    /// The training budget of every run in the track (after the checkpoint, or from initialisation).
     public var budget: TrainingBudget
-    /// The fine-tuning recipe; its length fields are ignored (the budget sets the length).
-    public var fineTuning: TrainingRecipe
+    /// The recipe of the track's training; its length fields are ignored (the budget sets the length).
+    public var recipe: TrainingRecipe
+    /// How masked layers' initial weights are scaled (from-initialisation only; `dense` elsewhere).
+    public var initialisation: InitialisationScale
+    /// Where it was given in the file (`tracks[1]`), for error messages.
+    public var key: String
+
+    /// A track from its parts.
+    public init(track: Track, budget: TrainingBudget, recipe: TrainingRecipe,
+                initialisation: InitialisationScale = .dense, key: String) {
+        self.track = track
+        self.budget = budget
+        self.recipe = recipe
+        self.initialisation = initialisation
+        self.key = key
+    }
+
+    /// The leaderboard name: the track's, with ` (rescaled init)` for the rescaled initialisation.
+    public var name: String {
+        initialisation == .rescaled ? "\(track.rawValue) (rescaled init)" : track.rawValue
+    }
+
+    /// The control that anchors this track's leaderboard: `dense` after training, `dense-scratch` from
+    /// initialisation.
+    public var controlMethod: String {
+        track == .postTraining ? DenseControl.name : DenseScratchControl.name
+    }
 }
 
 extension Suite {
@@ -86,7 +127,7 @@ extension Suite {
         let reader = SuiteReader(file: file)
         let root = try reader.mapping(document, key: "(document)")
         try reader.rejectUnknown(root, allowed: ["name", "dataset", "models", "checkpoints", "methods",
-                                                 "compressions", "seeds", "fineTuning"], key: "")
+                                                 "compressions", "seeds", "tracks", "fineTuning"], key: "")
         let name = try root["name"].map { try reader.string($0, key: "name") } ?? defaultName
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw BenchError.suite(file: file, key: "name", message: "expected letters, digits, '-', '_' or '.', got '\(name)'")
@@ -99,11 +140,11 @@ extension Suite {
         if let first = duplicates.first {
             throw BenchError.suite(file: file, key: "models", message: "model name '\(first)' is used twice")
         }
-        let (budget, recipe) = try reader.fineTuning(try reader.require(root, "fineTuning", key: ""))
+        let tracks = try reader.tracks(root)
         return Suite(name: name, file: file, dataset: try reader.dataset(try reader.require(root, "dataset", key: "")),
                      models: models, methods: try reader.methods(try reader.require(root, "methods", key: "")),
                      compressions: try reader.compressions(try reader.require(root, "compressions", key: "")),
                      seeds: try reader.seeds(try reader.require(root, "seeds", key: "")),
-                     budget: budget, fineTuning: recipe)
+                     tracks: tracks)
     }
 }

@@ -8,7 +8,7 @@ extension MethodCatalogEntry {
     public static func registry() throws -> [MethodCatalogEntry] {
         try MethodRegistry.all.map { entry in
             MethodCatalogEntry(name: entry.name, defaultConfiguration: try JSONDecoder().decode(
-                JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control) { configuration in
+                JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control, tracks: entry.tracks) { configuration in
                 _ = try entry.method(configuration: Data(configuration.canonical.utf8))
             }
         }
@@ -50,7 +50,7 @@ public struct SuiteRunner {
         let start = ContinuousClock.now
         let suite = try Suite.load(path: path)
         let catalog = try MethodCatalogEntry.registry()
-        _ = try suite.resolvedMethods(catalog)  // reject bad methods before importing or training anything
+        _ = try suite.methodsByTrack(catalog)  // reject bad methods before importing or training anything
         var preparer = self.preparer
         preparer.threads = threads
         preparer.log = log

@@ -57,3 +57,40 @@ public enum TargetTolerance: Sendable, Equatable {
     /// The method does not aim at the compression target (the dense control).
     case notApplicable
 }
+
+/// The protocol a method competes under; leaderboards rank methods only within a track.
+///
+/// The references keep these apart: ShrinkBench prunes a trained model and fine-tunes it; OpenLTH and the
+/// SNIP/GraSP/SynFlow papers train every mask from initialisation on the full schedule; RigL and BIMP
+/// compare at equal total training from initialisation.
+public enum Track: String, Codable, Sendable, CaseIterable, Comparable {
+    /// Prune a trained checkpoint, then spend a fine-tuning budget (ShrinkBench's protocol); the control
+    /// is `dense`, the checkpoint fine-tuned for the same steps.
+    case postTraining = "post-training"
+    /// Train for the same total number of steps from initialisation with the dense recipe; the control is
+    /// `dense-scratch`, the dense network trained from initialisation for those steps.
+    case fromInitialisation = "from-initialisation"
+
+    /// The track a method belongs to by default: post-training when it starts from the trained
+    /// checkpoint, from-initialisation when it starts from a fresh initialisation.
+    public static func `default`(for startingPoint: StartingPoint) -> Track {
+        startingPoint == .trained ? .postTraining : .fromInitialisation
+    }
+
+    public static func < (lhs: Track, rhs: Track) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// How a from-initialisation run scales the initial weights of its masked layers.
+///
+/// At 1–2 % density a masked layer that keeps the dense initialisation's scale passes a signal about
+/// √(n_l/N_l) as strong, and deep stacks of such layers reach the logits ~10⁴-fold weakened. `rescaled`
+/// multiplies each masked layer's initial weights by √(N_l/n_l) (all weights of the layer / kept weights)
+/// before the first optimizer step from an initialisation, restoring the dense layer's output variance.
+public enum InitialisationScale: String, Codable, Sendable, CaseIterable {
+    /// Keep the dense initialisation (the papers' default).
+    case dense
+    /// Rescale every masked layer's initial weights by √(N_l/n_l).
+    case rescaled
+}

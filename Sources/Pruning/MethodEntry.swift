@@ -12,6 +12,8 @@ public struct MethodEntry: Sendable {
     public let summary: String
     /// Where the session's model starts.
     public let startingPoint: StartingPoint
+    /// The tracks the method competes in.
+    public let tracks: [Track]
     /// How closely the masks meet the compression target.
     public let targetTolerance: TargetTolerance
     private let build: @Sendable (Data?) throws -> any PruningMethod
@@ -25,6 +27,7 @@ public struct MethodEntry: Sendable {
         card = M.card
         summary = M.summary
         startingPoint = M.startingPoint
+        tracks = M.tracks
         targetTolerance = M.targetTolerance
         build = { json in M(configuration: try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)) }
         defaults = { try ConfigurationJSON.encodeListingNils(M.Configuration()) }

@@ -66,6 +66,8 @@ public protocol PruningMethod: Sendable {
     static var summary: String { get }
     /// Where the session's model starts (default: the trained checkpoint).
     static var startingPoint: StartingPoint { get }
+    /// The tracks (protocols) the method competes in; default: `Track.default(for: startingPoint)`.
+    static var tracks: [Track] { get }
     /// How closely the method's masks meet the compression target (see `TargetTolerance`).
     static var targetTolerance: TargetTolerance { get }
 
@@ -83,6 +85,7 @@ public protocol PruningMethod: Sendable {
 
 extension PruningMethod {
     public static var startingPoint: StartingPoint { .trained }
+    public static var tracks: [Track] { [Track.default(for: startingPoint)] }
     public var scope: PrunableScope { .weights }
 
     /// A method with the card's default settings.

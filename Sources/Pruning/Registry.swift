@@ -5,6 +5,7 @@ public enum MethodRegistry {
     /// The registered methods, in listing order.
     public static let all: [MethodEntry] = [
         MethodEntry(DenseControl.self),
+        MethodEntry(DenseScratchControl.self),
         MethodEntry(RandomPruning.self),
         MethodEntry(GlobalMagnitude.self),
         MethodEntry(LayerMagnitude.self),

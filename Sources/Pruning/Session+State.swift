@@ -39,7 +39,8 @@ extension Session {
     }
 
     /// Re-initialises every parameter and buffer from the architecture with the stream `purpose` of
-    /// the run's seed (a fresh `Model` built with it), keeping the masks and applying them.
+    /// the run's seed (a fresh `Model` built with it), keeping the masks and applying them. The next
+    /// `train` call starts from an initialisation (see `initialisationScale`).
     public func reinitialise(purpose: String = "init") throws {
         var random = random(purpose)
         let fresh = try Model(model.architecture, random: &random)
@@ -50,5 +51,22 @@ extension Session {
         }
         for (target, source) in zip(current, state) { target.tensor.assign(from: source.tensor) }
         model.applyMasks()
+        weightsAreInitial = true
+    }
+
+    /// Multiplies the weights of every masked conv/linear weight tensor by √(N_l/n_l), N_l its entries and
+    /// n_l its kept entries (no change for a dense or empty mask): the initialisation-scale correction of
+    /// sparse-from-scratch training (`InitialisationScale.rescaled`).
+    public func rescaleMaskedInitialisation() {
+        for entry in prunable where entry.role == .weight {
+            guard let mask = entry.parameter.mask else { continue }
+            let m = mask.data
+            var kept = 0
+            for i in 0..<mask.count where m[i] != 0 { kept += 1 }
+            guard kept > 0, kept < mask.count else { continue }
+            let factor = Float((Double(mask.count) / Double(kept)).squareRoot())
+            let w = entry.parameter.value.data
+            for i in 0..<entry.parameter.value.count { w[i] *= factor }
+        }
     }
 }

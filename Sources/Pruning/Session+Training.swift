@@ -32,12 +32,17 @@ extension Session {
     /// after every step, before `hooks.afterStep`; `currentTrainer` is the running trainer while the
     /// hooks run (e.g. to reset the optimizer state of regrown weights). Steps a `shouldStop` hook
     /// skips are refunded. A `trainingAdjustment` may swap the network driven (sharing the model's
-    /// parameters) and add a per-step callback. Returns `nil` for `steps == 0`.
+    /// parameters) and add a per-step callback. The first call after an initialisation first rescales
+    /// the masked layers when `initialisationScale` is `rescaled`. Returns `nil` for `steps == 0`.
     @discardableResult
     public func train(steps: Int, recipe: TrainingRecipe? = nil, hooks: TrainingHooks = TrainingHooks(),
                       phase: String = "training") throws -> TrainingSummary? {
         guard steps > 0 else { return nil }
         try budget.charge(steps)
+        if weightsAreInitial {
+            weightsAreInitial = false
+            if initialisationScale == .rescaled { rescaleMaskedInitialisation() }
+        }
         let call = TrainingCall(index: trainingCalls, steps: steps, density: density, phase: phase)
         trainingCalls += 1
         var recipe = recipe ?? self.recipe

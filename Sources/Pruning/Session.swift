@@ -31,6 +31,11 @@ public final class Session {
     public var reporter: ((SessionProgress) -> Void)?
     /// Cores the forward and backward passes may use (results are bit-identical for a given count).
     public var threads = 1
+    /// How a from-initialisation run scales its masked layers' initial weights (`rescaled`: by √(N_l/n_l)
+    /// before the first optimizer step after an initialisation; see `InitialisationScale`).
+    public var initialisationScale = InitialisationScale.dense
+    /// True while the weights are a fresh initialisation no optimizer step has touched yet.
+    var weightsAreInitial = false
     /// True once the method has returned: masks can no longer change.
     public private(set) var masksFrozen = false
     /// The trainer of the `train` call in progress, for hooks (e.g. to reset optimizer state).

@@ -1,4 +1,5 @@
 import Bench
+import Pruning
 import Foundation
 
 /// Which runs a report or a check looks at: label filters and, optionally, a suite's grid.
@@ -31,15 +32,22 @@ public struct RunFilter: Sendable {
 
 /// The runs a suite describes, as facts of their specs and labels.
 public struct SuiteSelection: Sendable {
+    /// What one track of the suite runs.
+    public struct TrackSelection: Sendable {
+        public var track: TrackPlan
+        /// Method label → whether it is a control (run at compression 1 only).
+        public var methods: [String: Bool]
+        /// The track's recipe as run specs carry it.
+        public var recipe: JSONValue
+    }
+
     public var name: String
     /// Model label → checkpoint path when the suite names a file (trained models: `nil`).
     public var models: [String: String?]
-    /// Method label → whether it is a control (run at compression 1 only).
-    public var methods: [String: Bool]
+    /// Track name → what it runs.
+    public var tracks: [String: TrackSelection]
     public var targets: Set<Double>
     public var seeds: Set<UInt64>
-    public var budget: TrainingBudget
-    public var fineTuning: JSONValue
     /// The dataset path the suite names (`nil` for Fashion-MNIST, imported by the harness).
     public var datasetPath: String?
 
@@ -51,24 +59,29 @@ public struct SuiteSelection: Sendable {
             if case .checkpoint(let path) = model.origin { models[model.name] = .some(path) } else { models[model.name] = .some(nil) }
         }
         self.models = models
-        var methods: [String: Bool] = [:]
-        for (entry, _, label) in try suite.resolvedMethods(catalog) {
-            methods[label] = entry.isControl
+        var tracks: [String: TrackSelection] = [:]
+        for (track, methods) in try suite.methodsByTrack(catalog) {
+            var labels: [String: Bool] = [:]
+            for (entry, _, label) in methods { labels[label] = entry.isControl }
+            tracks[track.name] = TrackSelection(track: track, methods: labels, recipe: try Suite.recipeJSON(track))
         }
-        self.methods = methods
+        self.tracks = tracks
         targets = Set(suite.compressions)
         seeds = Set(suite.seeds)
-        budget = suite.budget
-        fineTuning = try suite.fineTuningJSON
         if case .file(let path) = suite.dataset { datasetPath = path } else { datasetPath = nil }
     }
 
     /// Whether `record` is one of the suite's runs.
     public func includes(_ record: RunRecord) -> Bool {
-        guard let isControl = methods[record.labels.method], let checkpoint = models[record.labels.model] else { return false }
+        guard let selection = tracks[record.labels.track ?? Track.postTraining.rawValue],
+              let isControl = selection.methods[record.labels.method],
+              let checkpoint = models[record.labels.model] else { return false }
         let spec = record.spec
+        let plan = selection.track
         return (isControl ? spec.compression == 1 : targets.contains(spec.compression))
-            && seeds.contains(spec.seed) && spec.budget == budget && spec.fineTuning == fineTuning
+            && seeds.contains(spec.seed) && spec.budget == plan.budget && spec.fineTuning == selection.recipe
+            && (spec.track ?? .postTraining) == plan.track
+            && (spec.initialisation ?? .dense) == plan.initialisation
             && spec.engine == PruneBenchVersion.engine
             && (checkpoint.map { $0 == spec.checkpoint.path } ?? true)
             && (datasetPath.map { $0 == spec.dataset.path } ?? true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Pruning
 import Training
 @testable import Bench
 
@@ -60,9 +61,9 @@ import Training
         recipe.seed = 0
         #expect(suite.models[0].origin == .train(architecture: .object(["name": .string("mlp")]), recipe: recipe))
         #expect(suite.models[1].origin == .checkpoint("checkpoints/pt.h5"))
-        #expect(suite.compressions == [2, 4] && suite.seeds == [0, 1] && suite.budget == TrainingBudget(epochs: 0.5))
-        #expect(suite.fineTuning.optimizer == .sgd(lr: 0.01, nesterov: true))
-        #expect(try suite.fineTuningJSON.canonical == #"{"optimizer":{"kind":"sgd","lr":0.01,"nesterov":true},"schedule":{"kind":"constant"}}"#)
+        #expect(suite.compressions == [2, 4] && suite.seeds == [0, 1] && suite.tracks.map(\.budget) == [TrainingBudget(epochs: 0.5)])
+        #expect(suite.tracks.map(\.track) == [.postTraining] && suite.tracks[0].recipe.optimizer == .sgd(lr: 0.01, nesterov: true))
+        #expect(try Suite.recipeJSON(suite.tracks[0]).canonical == #"{"optimizer":{"kind":"sgd","lr":0.01,"nesterov":true},"schedule":{"kind":"constant"}}"#)
     }
 
     @Test func expandsIntoTheGrid() throws {
@@ -149,7 +150,8 @@ import Training
         let suite = try CommittedSuiteTests.load("default")
         #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods == nil)
         #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1, 2])
-        #expect(suite.budget == TrainingBudget(epochs: 2))
+        #expect(suite.tracks.map(\.track) == [.postTraining, .fromInitialisation])
+        #expect(suite.tracks[0].budget == TrainingBudget(epochs: 2))
         let recipe = TrainingRecipe(epochs: 10, batchSize: 128, optimizer: .sgd(lr: 0.1, momentum: 0.9), schedule: .cosine())
         #expect(suite.models.map(\.name) == ["mlp", "lenet5"])
         #expect(suite.models.allSatisfy {
@@ -181,6 +183,7 @@ import Training
     @Test func smokeSuiteHasTheSameShape() throws {
         let suite = try CommittedSuiteTests.load("smoke")
         #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])
-        #expect(suite.compressions.count == 2 && suite.seeds == [0, 1] && suite.budget == TrainingBudget(steps: 100))
+        #expect(suite.compressions.count == 2 && suite.seeds == [0, 1])
+        #expect(suite.tracks.map(\.track) == [.postTraining, .fromInitialisation])
     }
 }

@@ -29,7 +29,7 @@ import Testing
         let records = try Fixtures.records().map { record -> RunRecord in
             var record = record
             record.spec.engine = PruneBenchVersion.engine
-            record.spec.fineTuning = try suite.fineTuningJSON
+            record.spec.fineTuning = try Suite.recipeJSON(suite.tracks[0])
             return record
         }
         let selected = ResultsTable(records: records).filtered(filter).records

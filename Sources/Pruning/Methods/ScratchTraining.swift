@@ -54,6 +54,9 @@ public struct ScratchTraining<Rule: ScratchRule>: PruningMethod {
     public static var summary: String { Rule.summary }
     /// The default base's (`global-magnitude`): exact count.
     public static var targetTolerance: TargetTolerance { .entries(1) }
+    /// The mask comes from the trained checkpoint, but the network trains from a fresh initialisation with
+    /// the dense recipe: Liu et al. compare it with training from scratch, so it competes from initialisation.
+    public static var tracks: [Track] { [.fromInitialisation] }
 
     public let configuration: Configuration
 
