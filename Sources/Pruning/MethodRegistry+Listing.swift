@@ -2,14 +2,14 @@ import Foundation
 
 /// Human-readable listings for `prunebench methods`.
 extension MethodRegistry {
-    /// One line per registered method: name, category and card, in aligned columns.
+    /// One line per registered method: name, category, tracks and card, in aligned columns.
     public static func listing() -> String {
-        let rows = [("NAME", "CATEGORY", "CARD")] + all.map { ($0.name, $0.category.rawValue, $0.card) }
-        let nameWidth = rows.map(\.0.count).max() ?? 0
-        let categoryWidth = rows.map(\.1.count).max() ?? 0
+        let rows = [["NAME", "CATEGORY", "TRACK", "CARD"]] + all.map {
+            [$0.name, $0.category.rawValue, $0.tracks.map(\.rawValue).joined(separator: ","), $0.card]
+        }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
-            row.0.padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0)
-                + row.1.padding(toLength: categoryWidth + 2, withPad: " ", startingAt: 0) + row.2
+            (0..<3).map { row[$0].padding(toLength: widths[$0] + 2, withPad: " ", startingAt: 0) }.joined() + row[3]
         }.joined(separator: "\n")
     }
 
@@ -22,6 +22,7 @@ extension MethodRegistry {
             "\(entry.name) — \(entry.category.rawValue)",
             "card: \(entry.card)",
             "starts from: " + (entry.startingPoint == .trained ? "the trained checkpoint" : "a fresh initialisation"),
+            "track: " + entry.tracks.map(\.rawValue).joined(separator: ", "),
             "target: " + entry.targetTolerance.summary,
             "",
             wrap(entry.summary, width: 100),
