@@ -37,6 +37,8 @@ public struct SuiteRunner {
     public var force = false
     /// Kernel threads per run (and for training checkpoints).
     public var threads = 1
+    /// Runs executed at once (each with `threads` kernel threads).
+    public var jobs = 1
     /// Where datasets are imported and checkpoints trained.
     public var preparer = SuitePreparer()
     /// Lines about preparation and the outcome (not drawn progress).
@@ -57,11 +59,15 @@ public struct SuiteRunner {
         let (inputs, dataset) = try preparer.prepare(suite)
         let runs = try suite.expand(inputs, catalog: catalog)
         let store = try ResultStore(path: resultsDirectory)
-        let runner = Runner(store: store, threads: threads, datasets: [inputs.dataset.path: dataset])
         let grid = GridRunner(store: store, force: force, environment: [
             "threads": "\(threads)", "blas": blasCoreName(),
         ])
-        let summary = try grid.run(runs, progress: progress) { run, phase in try runner.execute(run, phase: phase) }
+        let threads = self.threads
+        let datasets = [inputs.dataset.path: dataset]
+        let summary = try grid.run(runs, jobs: jobs, progress: progress) {
+            let runner = Runner(store: store, threads: threads, datasets: datasets)
+            return { run, phase in try runner.execute(run, phase: phase) }
+        }
         let digests = Set(runs.map(\.digest))
         let records = try store.allRecords().filter { digests.contains($0.digest) }
         let directory = "\(reportsDirectory)/\(suite.name)"

@@ -21,15 +21,26 @@ struct Run: ParsableCommand {
     @Option(help: "Where reports go (a folder per suite).")
     var reports = "reports"
 
-    @Option(help: "Kernel threads per run.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Kernel threads per run (default: the cores divided among the jobs).")
+    var threads: Int?
+
+    @Option(help: "Runs executed at once, each with its own threads (results are those of running them one by one).")
+    var jobs = 1
+
+    func validate() throws {
+        guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256, got \(jobs)") }
+        if let threads, threads < 1 || threads > 1024 {
+            throw ValidationError("--threads must be between 1 and 1024, got \(threads)")
+        }
+    }
 
     func run() throws {
         var runner = SuiteRunner()
         runner.resultsDirectory = results
         runner.reportsDirectory = reports
         runner.force = force
-        runner.threads = max(1, threads)
+        runner.jobs = jobs
+        runner.threads = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         runner.log = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let result = try runner.run(suitePath: suite, progress: ProgressDisplay())
         let summary = result.summary
