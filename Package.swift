@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: vectorISA),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "NN", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
-        .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib"], swiftSettings: vectorISA),
+        .target(name: "Data", dependencies: ["HDF5", "NN", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: vectorISA),
         .target(name: "Training", dependencies: ["NN", "Data"], swiftSettings: vectorISA),
         .target(
             name: "Bench",
@@ -61,7 +62,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden"], swiftSettings: vectorISA),
-        .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
     ]
 )

@@ -15,7 +15,7 @@ public struct AccuracyMetrics: Codable, Hashable, Sendable {
     }
 }
 
-/// Accuracy on the test split and on the validation split carved from the training split.
+/// Accuracy on the test split and on the validation split (the checkpoint's validation holdout).
 public struct EvaluationMetrics: Codable, Hashable, Sendable {
     public var test: AccuracyMetrics
     public var validation: AccuracyMetrics?

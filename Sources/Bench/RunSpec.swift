@@ -70,6 +70,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var track: Track?
     /// The from-initialisation weight scale when not the dense initialisation's (`nil`: `dense`).
     public var initialisation: InitialisationScale?
+    /// Where the validation split comes from; nil is `.holdout` (the checkpoint's recorded holdout).
+    public var validation: ValidationSource?
 
     /// The current layout version.
     public static let currentVersion = 1
@@ -95,6 +97,16 @@ public struct RunSpec: Codable, Hashable, Sendable {
 
     /// The run id: lowercase hex SHA-256 of `canonicalJSON()`.
     public func digest() throws -> String { try JSONValue(encoding: self).canonicalDigest }
+}
+
+/// Where a run's validation split (the only data a method may select on) comes from.
+public enum ValidationSource: String, Codable, Hashable, Sendable {
+    /// The validation holdout recorded in the checkpoint: examples it was trained without (the default;
+    /// a checkpoint without one is refused).
+    case holdout
+    /// Carved per seed from the whole training split (stream `"validation"` of the run's seed), for a
+    /// checkpoint that records no holdout. Those examples may be ones the checkpoint was trained on.
+    case carve
 }
 
 /// Version strings recorded with every run.

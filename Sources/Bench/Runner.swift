@@ -7,22 +7,26 @@ import Training
 /// Carries out one planned run: loads the dataset and the dense checkpoint, builds the `Session`,
 /// runs the method, measures before and after fine-tuning, and saves the pruned model with its masks.
 ///
-/// Data preparation per run: the validation split (`validationCount` examples, stratified) is
-/// carved from the training split with stream `"validation"` of the run's seed; the rest is the
-/// session's training split. The budget in epochs converts to steps with the fine-tuning batch size
+/// Data preparation per run (`sessionData(_:spec:)`): the validation split is the holdout the
+/// checkpoint records (the examples it was trained without; a checkpoint without one is refused),
+/// or, when the run asks for `validation: carve`, `validationCount` examples carved from the whole
+/// training split with stream `"validation"` of the run's seed; the rest is the session's training
+/// split. The budget in epochs converts to steps with the fine-tuning batch size
 /// over that training split. Fine-tuning runs through `Session.train` with a forward observer that
 /// measures the dynamic dead-neuron rate.
 public final class Runner {
     /// Kernel threads per run.
     public var threads: Int
-    /// Examples carved from the training split as the validation split (at most a tenth of it).
+    /// Examples carved from the training split as the validation split under `validation: carve` (at most a tenth of it).
     public var validationCount = 5000
     /// Batches timed for the latency measurement.
     public var latencyRepeats = 5
     private let store: ResultStore
     private var datasets: [String: ImageDataset] = [:]
-    private var checkpoints: [String: Checkpoint] = [:]
-    private var carved: (key: String, data: SessionData)?
+    /// Checkpoints read so far, by path (`loadCheckpoint`).
+    var checkpoints: [String: Checkpoint] = [:]
+    /// The session data built last and its key (`sessionData(_:spec:)`).
+    var lastSessionData: (key: String, data: SessionData)?
 
     /// A runner that writes masks into `store`; `datasets` may hold already-loaded datasets by path.
     public init(store: ResultStore, threads: Int = 1, datasets: [String: ImageDataset] = [:]) {
@@ -41,7 +45,7 @@ public final class Runner {
         phase("loading")
         let dataset = try loadDataset(spec.dataset)
         let model = try loadModel(spec.checkpoint, seed: spec.seed)
-        let data = try sessionData(dataset, path: spec.dataset.path, seed: spec.seed)
+        let data = try sessionData(dataset, spec: spec)
         let recipe = try spec.fineTuning.decode(TrainingRecipe.self)
         let stepsPerEpoch = recipe.batchesPerEpoch(examples: data.training.count)
         let budget = spec.budget.steps(perEpoch: stepsPerEpoch)
@@ -122,18 +126,6 @@ public final class Runner {
         struct RecordedSteps: Decodable { var steps: Int? }
         guard let checkpoint = checkpoints[reference.path] else { return nil }
         return try checkpoint.decodeTraining(as: RecordedSteps.self)?.steps
-    }
-
-    /// The session's training and validation splits for `seed` (the last carving is reused).
-    func sessionData(_ dataset: ImageDataset, path: String, seed: UInt64) throws -> SessionData {
-        let key = "\(path)#\(seed)"
-        if let carved, carved.key == key { return carved.data }
-        var random = SeededGenerator(seed: seed).derived("validation")
-        let count = min(validationCount, dataset.train.count / 10)
-        let (train, validation) = try dataset.train.carveValidation(count: count, random: &random)
-        let data = SessionData(training: train, validation: validation, normalization: dataset.normalization)
-        carved = (key, data)
-        return data
     }
 
     /// Throws unless the file at `reference.path` still has the digest the run was planned with.

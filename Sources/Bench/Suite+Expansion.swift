@@ -110,6 +110,7 @@ extension Suite {
         let tracks = try methodsByTrack(catalog)
         var runs: [PlannedRun] = []
         for model in inputs.models {
+            let validation = models.first { $0.name == model.name }?.validation
             for seed in seeds {
                 for (track, methods) in tracks {
                     let recipe = try Suite.recipeJSON(track)
@@ -120,6 +121,7 @@ extension Suite {
                                                budget: track.budget, fineTuning: recipe)
                             spec.track = track.track
                             spec.initialisation = track.initialisation == .dense ? nil : track.initialisation
+                            spec.validation = validation == .holdout ? nil : validation
                             runs.append(try PlannedRun(spec: spec, labels: RunLabels(
                                 dataset: inputs.datasetName, model: model.name, method: label, track: track.name)))
                         }

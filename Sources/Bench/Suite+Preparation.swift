@@ -4,7 +4,9 @@ import NN
 import Training
 
 /// Makes a suite's inputs exist: imports the dataset, trains the models it asks for (once: the
-/// checkpoint's file name carries a digest of what it was trained from), and hashes every file.
+/// checkpoint's file name carries a digest of what it was trained from, the validation holdout
+/// included), checks that every given checkpoint records the validation holdout it was trained
+/// without (unless its entry says `validation: carve`), and hashes every file.
 public struct SuitePreparer {
     /// Where `fashion-mnist` is imported (`data/fashion-mnist.h5`).
     public var dataDirectory = "data"
@@ -29,6 +31,9 @@ public struct SuitePreparer {
             case .checkpoint(let given):
                 guard FileManager.default.fileExists(atPath: given) else {
                     throw BenchError.suite(file: suite.file, key: "\(model.key).path", message: "checkpoint \(given) does not exist")
+                }
+                if model.validation == .holdout {
+                    try SuitePreparer.requireHoldout(checkpoint: given, dataset: dataset, suite: suite, key: model.key)
                 }
             case .train(let given, _):
                 architectures[model.name] = try SuitePreparer.architecture(given, for: dataset, suite: suite, key: model.key)
@@ -86,39 +91,48 @@ public struct SuitePreparer {
         }
     }
 
-    /// The cached checkpoint of `name` trained by `recipe`, training and writing it when missing.
+    /// The cached checkpoint of `name` trained by `recipe` with the standard validation holdout, training
+    /// and writing it when it is missing or does not record that holdout (a checkpoint from before holdouts).
     func trainedCheckpoint(name: String, architecture: Architecture, recipe: TrainingRecipe, dataset: ImageDataset,
                            datasetReference: FileReference) throws -> String {
+        let holdout = try ValidationHoldout.choose(count: ValidationHoldout.defaultCount(for: dataset.train), from: dataset.train)
         let identity: JSONValue = .object([
             "architecture": try JSONValue(encoding: architecture), "dataset": .string(datasetReference.sha256),
             "recipe": try JSONValue(encoding: recipe), "engine": .string(PruneBenchVersion.engine),
+            "validationHoldout": try JSONValue(encoding: holdout),
         ])
         let path = "\(checkpointDirectory)/\(name)-\(identity.canonicalDigest.prefix(16)).h5"
         if FileManager.default.fileExists(atPath: path) {
-            log("reusing \(path)")
-            return path
+            if try Checkpoint.read(path: path).validationHoldout() == holdout {
+                log("reusing \(path)")
+                return path
+            }
+            log("\(path) does not record the validation holdout it must have been trained without; retraining")
         }
-        log("training \(name) (\(recipe.epochs) epochs) into \(path)")
-        var initRandom = SeededGenerator(seed: recipe.seed).derived("init")
-        let model = try Model(architecture, random: &initRandom)
-        let trainer = try Trainer(network: model, train: dataset.train, normalization: dataset.normalization,
-                                  recipe: recipe, threads: threads)
-        let summary = try trainer.run()
-        let test = try evaluate(model: model, split: dataset.test, normalization: dataset.normalization, threads: threads)
-        log(String(format: "trained %@: test top-1 %.2f%%, %.1f s", name, test.top1 * 100, summary.wallSeconds))
-        var checkpoint = Checkpoint(tensors: model.stateDict())
-        try checkpoint.setArchitecture(architecture)
-        checkpoint.dataset = dataset.name
-        try checkpoint.setTraining(TrainingRecord(recipe: recipe, summary: summary, test: test))
+        let length = recipe.steps.map { "\($0) steps" } ?? "\(recipe.epochs) epochs"
+        log("training \(name) (\(length), \(holdout.count) examples held out for validation) into \(path)")
+        let training = try CheckpointTraining(architecture: architecture, recipe: recipe, dataset: dataset,
+                                              holdoutCount: holdout.count, threads: threads)
+        let (checkpoint, record) = try training.run()
+        log(String(format: "trained %@: test top-1 %.2f%%, %.1f s", name, (record.test?.top1 ?? .nan) * 100, record.wallSeconds))
         try FileManager.default.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
         try checkpoint.write(to: path)
         return path
     }
-}
 
-/// How a cached checkpoint was trained (stored in its `training` attribute).
-struct TrainingRecord: Codable {
-    var recipe: TrainingRecipe
-    var summary: TrainingSummary
-    var test: Evaluation
+    /// Throws unless the checkpoint at `path` records a validation holdout that matches `dataset`
+    /// (a suite's `checkpoints` entry without `validation: carve`).
+    static func requireHoldout(checkpoint path: String, dataset: ImageDataset, suite: Suite, key: String) throws {
+        let holdout: ValidationHoldout?
+        do { holdout = try Checkpoint.read(path: path).validationHoldout() } catch {
+            throw BenchError.suite(file: suite.file, key: "\(key).path", message: "\(error)")
+        }
+        guard let holdout else {
+            throw BenchError.suite(file: suite.file, key: "\(key).path", message: Runner.missingHoldout(checkpoint: path))
+        }
+        do { _ = try holdout.indices(in: dataset.train) } catch {
+            throw BenchError.suite(file: suite.file, key: "\(key).path",
+                                   message: "checkpoint \(path): its validation holdout does not match the dataset: \(error)")
+        }
+    }
 }

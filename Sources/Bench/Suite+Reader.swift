@@ -80,10 +80,19 @@ struct SuiteReader {
         return try list(value, key: "checkpoints").enumerated().map { index, item in
             let key = "checkpoints[\(index)]"
             let object = try mapping(item, key: key)
-            try rejectUnknown(object, allowed: ["name", "path"], key: key)
+            try rejectUnknown(object, allowed: ["name", "path", "validation"], key: key)
+            var validation = ValidationSource.holdout
+            if let value = object["validation"] {
+                let text = try string(value, key: join(key, "validation"))
+                guard let source = ValidationSource(rawValue: text) else {
+                    throw fail(join(key, "validation"), "expected 'holdout' (the checkpoint's recorded holdout) or 'carve' "
+                        + "(carved per seed from the whole training split, overlapping the checkpoint's training data), got '\(text)'")
+                }
+                validation = source
+            }
             return Suite.ModelSource(name: try string(require(object, "name", key: key), key: join(key, "name")),
                                      origin: .checkpoint(try string(require(object, "path", key: key), key: join(key, "path"))),
-                                     key: key)
+                                     key: key, validation: validation)
         }
     }
 

@@ -8,12 +8,14 @@ import Training
 /// ```yaml
 /// name: smoke                     # optional; default: the file name without extension
 /// dataset: fashion-mnist          # a dataset .h5 path, or `fashion-mnist` (imported when missing)
-/// models:                         # trained first, cached in checkpoints/ by architecture + recipe
+/// models:                         # trained first (5000 examples held out), cached in checkpoints/
 ///   - name: mlp                   # the label in the leaderboard
 ///     architecture: mlp           # a zoo name, or a mapping (an architecture description)
 ///     training: {epochs: 10}      # a training recipe; missing fields take TrainingRecipe's defaults
-/// checkpoints:                    # and/or existing checkpoint files
-///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}
+/// checkpoints:                    # and/or existing checkpoint files, each recording the validation holdout
+///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}   # it was trained without (prunebench train does),
+///   - {name: other, path: x.h5, validation: carve}        # or opting in to a validation split that overlaps
+///                                                         # its training data (no holdout recorded)
 /// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …}
 /// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1)
 /// seeds: [0, 1, 2]
@@ -49,6 +51,8 @@ public struct Suite: Sendable {
         public var origin: Origin
         /// Where it was given in the file (`models[0]`, `checkpoints[1]`), for error messages.
         public var key: String
+        /// Where runs on it take their validation split (`validation: carve` in a `checkpoints` entry).
+        public var validation: ValidationSource = .holdout
     }
 
     /// A method to run and its configuration (as given: members not in the file take defaults).

@@ -29,13 +29,22 @@ extension ImageSplit {
             throw BatchingError("validation split: \(validationCount) examples requested from a split of \(count); "
                 + "expected between 1 and \(count - 1)")
         }
+        let validation = validationIndices(count: validationCount, stratified: stratified, random: &random)
+        return (subset(complement(of: validation)), subset(validation))
+    }
+
+    /// The indices `carveValidation` puts in the validation part, in increasing order (`count` must be valid).
+    func validationIndices(count validationCount: Int, stratified: Bool, random: inout SeededGenerator) -> [Int] {
         let chosen = stratified ? stratifiedChoice(validationCount, random: &random)
                                 : Array(random.permutation(count).prefix(validationCount))
-        var isValidation = [Bool](repeating: false, count: count)
-        for index in chosen { isValidation[index] = true }
-        let validation = (0..<count).filter { isValidation[$0] }
-        let train = (0..<count).filter { !isValidation[$0] }
-        return (subset(train), subset(validation))
+        return chosen.sorted()
+    }
+
+    /// The indices of this split not in `indices` (which must be increasing and in range), in order.
+    func complement(of indices: [Int]) -> [Int] {
+        var isExcluded = [Bool](repeating: false, count: count)
+        for index in indices { isExcluded[index] = true }
+        return (0..<count).filter { !isExcluded[$0] }
     }
 
     /// Splits off `fraction` of the examples (rounded to the nearest count) as a validation set.

@@ -10,7 +10,9 @@ struct Evaluate: ParsableCommand {
         abstract: "Evaluate a checkpoint: top-1/top-5 accuracy and loss on the test split of a dataset.",
         discussion: """
             The architecture comes from the checkpoint; a plain PyTorch state_dict needs --model. \
-            Masks stored in the checkpoint are applied.
+            Masks stored in the checkpoint are applied. For a checkpoint that records a validation holdout \
+            (prunebench train), --split val evaluates exactly those held-out examples and --split train the \
+            rest of the training split (what it trained on); otherwise val is the dataset's own val split.
             """)
 
     @Option(help: "The checkpoint (HDF5).") var checkpoint: String
@@ -38,23 +40,36 @@ struct Evaluate: ParsableCommand {
         let model = try Model(architecture, random: &unused)
         try model.load(stateDict: stored.stateDict)
         try applyMasks(stored.maskDict, to: model, file: checkpoint)
-        let data: ImageSplit
-        switch split {
-        case "train": data = dataset.train
-        case "val":
-            guard let validation = dataset.validation else {
-                throw TrainingOptionError("\(source.dataset) has no validation split")
-            }
-            data = validation
-        default: data = dataset.test
-        }
+        let (data, what) = try chosenSplit(of: dataset, holdout: try stored.validationHoldout())
         let start = ContinuousClock.now
         let result = try evaluate(model: model, split: data, normalization: dataset.normalization,
                                   batchSize: batchSize, threads: threads)
         let seconds = (ContinuousClock.now - start) / .seconds(1)
-        print("\(checkpoint) (\(architecture.name)) on \(dataset.name) \(split) (\(result.count) images):")
+        print("\(checkpoint) (\(architecture.name)) on \(dataset.name) \(what) (\(result.count) images):")
         print(String(format: "top-1 %.2f %%  top-5 %.2f %%  loss %.4f  (%.2f s)",
                      100 * result.top1, 100 * result.top5, result.loss, seconds))
+    }
+
+    /// The examples `--split` names and how to describe them: the checkpoint's holdout (val) and the rest
+    /// (train) when it records one, else the dataset's val and train splits.
+    func chosenSplit(of dataset: ImageDataset, holdout: ValidationHoldout?) throws -> (ImageSplit, String) {
+        if let holdout, split != "test" {
+            let parts: (training: ImageSplit, validation: ImageSplit)
+            do { parts = try holdout.separate(dataset.train) } catch {
+                throw TrainingOptionError("\(checkpoint): its validation holdout does not match \(source.dataset): \(error)")
+            }
+            return split == "val" ? (parts.validation, "val (the checkpoint's validation holdout)")
+                                  : (parts.training, "train (without the checkpoint's validation holdout)")
+        }
+        switch split {
+        case "train": return (dataset.train, "train")
+        case "val":
+            guard let validation = dataset.validation else {
+                throw TrainingOptionError("\(source.dataset) has no validation split and \(checkpoint) records no validation holdout")
+            }
+            return (validation, "val")
+        default: return (dataset.test, "test")
+        }
     }
 }
 

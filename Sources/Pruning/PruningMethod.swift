@@ -11,8 +11,8 @@ public protocol MethodConfiguration: Codable, Sendable, Equatable {
 /// charged to the run's budget before it starts). When `run` returns, the masks are frozen, the caller
 /// records the "before fine-tuning" metrics, and the session spends whatever budget remains fine-tuning
 /// with the masks fixed (`Session.execute(fineTuningHooks:beforeFineTuning:)`). A method sees the model
-/// and its masks, the training split and a validation split carved from it (the session holds no test
-/// split), per-step hooks, the budget meter, and random streams derived from the run's seed
+/// and its masks, the training split and the validation split it may select on (the session holds no
+/// test split), per-step hooks, the budget meter, and random streams derived from the run's seed
 /// (`Session.random(_:)`). Masks are applied to the weights when set, the optimizer masks gradients
 /// and re-masks weights at every step, and the session re-applies them after every step, so pruned
 /// weights stay exactly zero.

@@ -16,7 +16,7 @@ public struct TrainingCall: Sendable, Equatable {
 
 /// Which data `Session.evaluate(on:)` measures; the test split is not among them.
 public enum EvaluationSplit: Sendable, Equatable {
-    /// The validation split carved from the training data.
+    /// The validation split: examples held out of the training data (the checkpoint's holdout in a run).
     case validation
     /// The first `count` training examples (all when `count` exceeds the split).
     case training(count: Int)

@@ -2,8 +2,9 @@ import Data
 import NN
 import Training
 
-/// One run of one pruning method: the model and its masks, the data a method may use (training and a
-/// validation split carved from it — never the test split), the budget, seeds and fine-tuning recipe.
+/// One run of one pruning method: the model and its masks, the data a method may use (the training
+/// split and the checkpoint's validation holdout — never the test split), the budget, seeds and
+/// fine-tuning recipe.
 ///
 /// Build it, call `execute(beforeFineTuning:)`: the method prunes (and may train) through the session,
 /// the caller measures the pruned model, then the session fine-tunes with the masks fixed for whatever

@@ -1,19 +1,21 @@
 import Data
 import NN
 
-/// The data a pruning method may use: the training split and a validation split carved from it.
+/// The data a pruning method may use: the training split and a validation split held out of it.
 ///
-/// There is deliberately no test split: a method can neither select on nor even read test data.
+/// In a benchmark run the validation split is the checkpoint's validation holdout, examples the dense
+/// checkpoint was never trained on, and the training split is the rest (docs/training.md). There is
+/// deliberately no test split: a method can neither select on nor even read test data.
 public struct SessionData: Sendable {
     /// Training examples (the dataset's training split minus the validation examples).
     public let training: ImageSplit
-    /// Held-out training examples, the only data a method may select on.
+    /// Held-out training examples, the only data a method may select or tune on.
     public let validation: ImageSplit
     /// How stored pixels become network inputs.
     public let normalization: Normalization
 
-    /// Data for a session; carve `validation` from the training split first (e.g. with
-    /// `ImageSplit.carveValidation(count:random:)` on a stream of the run's seed).
+    /// Data for a session; hold `validation` out of the training split first (e.g. with
+    /// `ValidationHoldout.separate(_:)`, as the benchmark runner does).
     public init(training: ImageSplit, validation: ImageSplit, normalization: Normalization) {
         self.training = training
         self.validation = validation

@@ -1,3 +1,5 @@
+import Data
+
 /// How a checkpoint was trained: stored as the checkpoint's `training` attribute (JSON).
 ///
 /// Carries the full recipe plus readable copies of its key facts (seed, epochs, optimizer,
@@ -18,6 +20,8 @@ public struct TrainingRecord: Codable, Hashable, Sendable {
     public var wallSeconds: Double
     /// Kernel threads used (results are bit-identical for a given count).
     public var threads: Int
+    /// The training examples held out of training for validation; nil when the model saw them all.
+    public var validationHoldout: ValidationHoldout?
 
     /// The record of `summary` under `recipe`, with an optional test evaluation.
     public init(recipe: TrainingRecipe, summary: TrainingSummary, test: Evaluation?, threads: Int) {

@@ -63,6 +63,17 @@ import Testing
         #expect(!digests.contains(base))
     }
 
+    @Test func carvingTheValidationSplitChangesTheRunId() throws {
+        let first = RunSpecTests.first
+        var carve = first
+        carve.validation = .carve
+        #expect(try carve.canonicalJSON().hasSuffix(#""seed":1,"validation":"carve","version":1}"#))
+        #expect(try carve.digest() != first.digest())
+        // Records written before the field existed decode as the default (the checkpoint's holdout).
+        let decoded = try JSONDecoder().decode(RunSpec.self, from: Foundation.Data(try first.canonicalJSON().utf8))
+        #expect(decoded.validation == nil && decoded == first)
+    }
+
     @Test func omittingDefaultsDropsOnlyMembersEqualToTheDefault() {
         let defaults: JSONValue = .object([
             "scope": .string("global"), "biases": .bool(true),

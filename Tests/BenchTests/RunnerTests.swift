@@ -2,48 +2,75 @@ import Data
 import Foundation
 import NN
 import Testing
+import Training
 @testable import Bench
 
 /// End to end on a tiny synthetic dataset and a small MLP: real sessions, methods, fine-tuning,
 /// metrics, store and leaderboard.
 @Suite(.serialized) struct RunnerTests {
-    /// A folder with `data/tiny.h5` (8×8 one-channel images of 4 classes, separable by brightness
-    /// pattern), `checkpoints/mlp.h5` (a trained MLP 64-32-16-4) and `suites/tiny.yaml`.
-    static func workspace(compressions: String = "[2, 8]", seeds: String = "[0, 1]", lr: String = "0.05") throws -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-runner-\(UUID().uuidString)").path
-        for folder in ["data", "checkpoints", "suites"] {
-            try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
-        }
+    /// 8×8 one-channel images of 4 classes, separable by brightness pattern (rows 2c and 2c + 1 bright
+    /// for class c). With `poisonHoldout` the examples of the standard 40-example validation holdout show
+    /// the pattern of the next class instead (their labels, hence the holdout, stay the same).
+    static func dataset(poisonHoldout: Bool = false) throws -> ImageDataset {
         var random = SeededGenerator(seed: 42)
-        func split(_ count: Int) -> ImageSplit {
+        func split(_ count: Int, shifted: Set<Int> = []) -> ImageSplit {
             var pixels: [Float] = []
             var labels: [Int32] = []
             for index in 0..<count {
                 let label = index % 4
+                let shown = shifted.contains(index) ? (label + 1) % 4 : label
                 for pixel in 0..<64 {
-                    let bright = pixel / 16 == label
+                    let bright = pixel / 16 == shown
                     pixels.append(Float(bright ? 200 : 40) + random.nextUniform(0, 50))
                 }
                 labels.append(Int32(label))
             }
             return ImageSplit(images: Tensor(shape: [count, 1, 8, 8], values: pixels), labels: labels)
         }
-        let dataset = ImageDataset(name: "tiny", classNames: ["a", "b", "c", "d"],
-                                   normalization: Normalization(scale: 1 / 255, mean: [0.4], std: [0.3]),
-                                   source: "synthetic", train: split(400), test: split(200))
+        var shifted: Set<Int> = []
+        if poisonHoldout {
+            let labelsOnly = split(400)
+            shifted = Set(try ValidationHoldout.choose(count: 40, from: labelsOnly).indices(in: labelsOnly))
+            random = SeededGenerator(seed: 42)
+        }
+        return ImageDataset(name: "tiny", classNames: ["a", "b", "c", "d"],
+                            normalization: Normalization(scale: 1 / 255, mean: [0.4], std: [0.3]),
+                            source: "synthetic", train: split(400, shifted: shifted), test: split(200))
+    }
+
+    /// A folder with `data/tiny.h5` (`dataset()`), `checkpoints/mlp.h5` (an MLP 64-32-16-4 trained by
+    /// `checkpointRecipe` without the standard holdout of 40 examples, which it records; with
+    /// `holdout: false` an initialised MLP with no training record, as a plain PyTorch export) and
+    /// `suites/tiny.yaml` (`validation` set on its checkpoint entry when given).
+    static func workspace(compressions: String = "[2, 8]", seeds: String = "[0, 1]", lr: String = "0.05",
+                          holdout: Bool = true, validation: String? = nil, poisonHoldout: Bool = false,
+                          checkpointRecipe: TrainingRecipe = TrainingRecipe(epochs: 1, batchSize: 32, optimizer: .sgd(lr: 0.05)),
+                          methods: String = "[dense, global-magnitude, random]") throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-runner-\(UUID().uuidString)").path
+        for folder in ["data", "checkpoints", "suites"] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
+        }
+        let dataset = try dataset(poisonHoldout: poisonHoldout)
         try DatasetFile.write(dataset, to: "\(root)/data/tiny.h5")
         let architecture = Architecture(name: "mlp", classes: 4, inputChannels: 1, inputSize: [8, 8], widths: [32, 16])
-        var initRandom = SeededGenerator(seed: 1)
-        let model = try Model(architecture, random: &initRandom)
-        var checkpoint = Checkpoint(tensors: model.stateDict())
-        try checkpoint.setArchitecture(architecture)
-        try checkpoint.write(to: "\(root)/checkpoints/mlp.h5")
+        if holdout {
+            let training = try CheckpointTraining(architecture: architecture, recipe: checkpointRecipe, dataset: dataset,
+                                                  holdoutCount: ValidationHoldout.defaultCount(for: dataset.train), threads: 1)
+            try training.run().checkpoint.write(to: "\(root)/checkpoints/mlp.h5")
+        } else {
+            var initRandom = SeededGenerator(seed: 1)
+            let model = try Model(architecture, random: &initRandom)
+            var checkpoint = Checkpoint(tensors: model.stateDict())
+            try checkpoint.setArchitecture(architecture)
+            try checkpoint.write(to: "\(root)/checkpoints/mlp.h5")
+        }
+        let entry = "{name: mlp, path: \(root)/checkpoints/mlp.h5" + (validation.map { ", validation: \($0)" } ?? "") + "}"
         try """
             name: tiny
             dataset: \(root)/data/tiny.h5
             checkpoints:
-              - {name: mlp, path: \(root)/checkpoints/mlp.h5}
-            methods: [dense, global-magnitude, random]
+              - \(entry)
+            methods: \(methods)
             compressions: \(compressions)
             seeds: \(seeds)
             fineTuning:

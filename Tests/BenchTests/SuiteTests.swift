@@ -132,6 +132,28 @@ import Training
         #expect(SuiteTests.error(twice).contains("key 'methods[2]': label 'magnitude' is already used by methods[1]"))
     }
 
+    @Test func aCheckpointEntryMayOptInToCarvingItsValidationSplit() throws {
+        let carving = SuiteTests.text.replacingOccurrences(of: "{name: pt, path: checkpoints/pt.h5}",
+                                                          with: "{name: pt, path: checkpoints/pt.h5, validation: carve}")
+        let suite = try Suite.parse(yaml: carving, file: "suites/tiny.yaml", defaultName: "x")
+        #expect(suite.models.map(\.validation) == [.holdout, .carve])
+        let runs = try suite.expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        #expect(runs.filter { $0.labels.model == "pt" }.allSatisfy { $0.spec.validation == .carve })
+        #expect(runs.filter { $0.labels.model == "mlp" }.allSatisfy { $0.spec.validation == nil })
+        // Runs on the carving checkpoint get new ids; the others keep theirs.
+        let plain = try Suite.parse(yaml: SuiteTests.text, file: "suites/tiny.yaml", defaultName: "x")
+            .expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+        for (a, b) in zip(runs, plain) { #expect((a.digest == b.digest) == (a.labels.model == "mlp")) }
+        let holdout = SuiteTests.text.replacingOccurrences(of: "{name: pt, path: checkpoints/pt.h5}",
+                                                          with: "{name: pt, path: checkpoints/pt.h5, validation: holdout}")
+        #expect(try Suite.parse(yaml: holdout, file: "f", defaultName: "x").expand(SuiteTests.inputs, catalog: SuiteTests.catalog)
+            .map(\.digest) == plain.map(\.digest))
+        let typo = SuiteTests.text.replacingOccurrences(of: "{name: pt, path: checkpoints/pt.h5}",
+                                                       with: "{name: pt, path: checkpoints/pt.h5, validation: carved}")
+        #expect(SuiteTests.error(typo).hasPrefix("suites/bad.yaml: key 'checkpoints[0].validation': expected 'holdout' "
+            + "(the checkpoint's recorded holdout) or 'carve'"))
+    }
+
     @Test func labelsShowNonDefaultConfiguration() {
         #expect(Suite.label(method: "snip", configuration: .object([:])) == "snip")
         #expect(Suite.label(method: "m", configuration: .object(["b": .number(2), "a": .string("x")])) == "m(a=x,b=2)")

@@ -79,6 +79,37 @@ import Testing
         #expect(lines.contains("valid PruneBench dataset: \"digits\", 4 classes, images [1, 3, 3], train 500, test 500"))
     }
 
+    @Test func trainHoldsOutAValidationSplitThatEvaluateFinds() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataset = directory.appendingPathComponent("digits.h5").path
+        #expect(try prunebench(["import", "idx", "-o", dataset] + (try idxArguments(directory))).status == 0)
+        func train(_ name: String, _ options: [String]) throws -> String {
+            let path = directory.appendingPathComponent(name).path
+            let trained = try prunebench(["train", "--model", "mlp", "--dataset", dataset, "--steps", "2", "--threads", "1",
+                                          "-o", path] + options)
+            #expect(trained.status == 0, "stderr: \(trained.error)")
+            return path
+        }
+        func evaluate(_ path: String, _ split: String) throws -> Outcome {
+            try prunebench("evaluate", "--checkpoint", path, "--dataset", dataset, "--split", split, "--threads", "1")
+        }
+        // Default: 50 of the 500 training images (a tenth) are held out and evaluated as `val`.
+        let standard = try train("standard.h5", [])
+        #expect(try evaluate(standard, "val").output.contains(" val (the checkpoint's validation holdout) (50 images):"))
+        #expect(try evaluate(standard, "train").output.contains(" train (without the checkpoint's validation holdout) (450 images):"))
+        #expect(try prunebench("inspect", standard).output.contains("validationHoldout"))
+        let counted = try train("counted.h5", ["--validation-holdout", "120"])
+        #expect(try evaluate(counted, "val").output.contains("(120 images):"))
+        // Without a holdout there is nothing to validate on (the dataset has no val split).
+        let everything = try train("everything.h5", ["--no-validation-holdout"])
+        let refused = try evaluate(everything, "val")
+        #expect(refused.status != 0 && refused.error.contains("\(dataset) has no validation split and \(everything) records no validation holdout"))
+        #expect(try evaluate(everything, "train").output.contains(" train (500 images):"))
+        let both = try prunebench(["train", "--model", "mlp", "--dataset", dataset, "--validation-holdout", "5", "--no-validation-holdout"])
+        #expect(both.status != 0 && both.error.contains("--validation-holdout and --no-validation-holdout exclude each other"))
+    }
+
     @Test func truncatedGzipImportFailsCleanly() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
