@@ -62,6 +62,11 @@ public struct FileVerdict: Sendable, CustomStringConvertible {
         var parts = ["\(checkpoint.tensors.count) tensors (\(parameters) values)", "\(checkpoint.masks.count) masks"]
         parts.append(checkpoint.architecture == nil ? "no architecture (plain state_dict)" : "architecture \(checkpoint.architecture ?? "")")
         if let dataset = checkpoint.dataset { parts.append("dataset \"\(dataset)\"") }
+        switch Result(catching: { try checkpoint.validationHoldout() }) {
+        case .success(let holdout?): parts.append("validation holdout of \(holdout.count) of \(holdout.splitCount) training examples")
+        case .success(nil): parts.append("no validation holdout")
+        case .failure(let error): parts.append("unreadable validation holdout (\(error))")
+        }
         return parts.joined(separator: ", ")
     }
 }

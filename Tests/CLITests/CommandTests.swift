@@ -98,7 +98,7 @@ import Testing
         let standard = try train("standard.h5", [])
         #expect(try evaluate(standard, "val").output.contains(" val (the checkpoint's validation holdout) (50 images):"))
         #expect(try evaluate(standard, "train").output.contains(" train (without the checkpoint's validation holdout) (450 images):"))
-        #expect(try prunebench("inspect", standard).output.contains("validationHoldout"))
+        #expect(try prunebench("inspect", standard).output.contains(", validation holdout of 50 of 500 training examples\n"))
         let counted = try train("counted.h5", ["--validation-holdout", "120"])
         #expect(try evaluate(counted, "val").output.contains("(120 images):"))
         // Without a holdout there is nothing to validate on (the dataset has no val split).
@@ -106,6 +106,7 @@ import Testing
         let refused = try evaluate(everything, "val")
         #expect(refused.status != 0 && refused.error.contains("\(dataset) has no validation split and \(everything) records no validation holdout"))
         #expect(try evaluate(everything, "train").output.contains(" train (500 images):"))
+        #expect(try prunebench("inspect", everything).output.contains(", no validation holdout\n"))
         let both = try prunebench(["train", "--model", "mlp", "--dataset", dataset, "--validation-holdout", "5", "--no-validation-holdout"])
         #expect(both.status != 0 && both.error.contains("--validation-holdout and --no-validation-holdout exclude each other"))
     }
