@@ -104,6 +104,57 @@ import Pruning
         #expect(abs(Double(session.keptCount) - (try session.keepFraction) * Double(session.prunableCount)) <= 0.5)
     }
 
+    /// Makes filter 0 of the fixture's conv dead: batch-norm shift −100 zeroes its ReLU output on every example.
+    private func killFilterZero(_ session: Session) throws {
+        let shift = try #require(session.model.parameters.first { $0.name == "1.bias" }).parameter.value
+        shift.data[0] = -100
+    }
+
+    /// Filter 0's entries in flat prunable order (0.weight, 0.bias, 5.weight, 5.bias): its 9 weights, its
+    /// bias and its 9 input features in each of the 12 rows of layer 5.
+    private func filterZeroEntries() -> Set<Int> {
+        Set(Array(0..<9) + [36] + (0..<12).flatMap { row in (0..<9).map { 40 + row * 36 + $0 } })
+    }
+
+    @Test func deadUnitsLeavingTooFewEntriesAreFilledToTheTarget() throws {
+        // Compression 1.2 keeps round(((531/1.2) − 47)/484 · 484) = 396 of the 484 prunable entries. The dead
+        // filter 0 takes 118 entries (9 + 1 + 108) with it, leaving 366 in live units: short of the target by 30.
+        var configuration = NNRelief.Configuration()
+        configuration.iterations = 1
+        let session = try Fixtures.session(NNRelief(configuration: configuration), compression: 1.2, budget: 0)
+        try killFilterZero(session)
+        var phases: [String] = []
+        session.reporter = { phases.append($0.phase) }
+        try session.method.run(session)
+        let target = Int(((try session.keepFraction) * Double(session.prunableCount)).rounded())
+        #expect(target == 396)
+        #expect(session.keptCount == target, "kept \(session.keptCount) of a target of \(target)")
+        // Every live unit's entry is kept; the 30 entries that make up the target come from the dead filter.
+        let kept = session.prunable.flatMap { $0.parameter.mask?.values ?? [] }
+        let dead = filterZeroEntries()
+        #expect(kept.indices.filter { !dead.contains($0) }.allSatisfy { kept[$0] == 1 })
+        #expect(dead.filter { kept[$0] == 1 }.count == 30)
+        #expect(phases.contains { $0.contains("30 entries of dead or disconnected units") }, "\(phases)")
+    }
+
+    @Test func aTargetAboveTheSurvivingEntriesFailsWithTheReason() throws {
+        // Earlier masks (set before the run) leave 100 of 484 entries: compression 1.2 asks for 396.
+        var configuration = NNRelief.Configuration()
+        configuration.iterations = 1
+        let session = try Fixtures.session(NNRelief(configuration: configuration), compression: 1.2, budget: 0)
+        let hidden = Mask.ones([12, 36])
+        for i in 100..<432 { hidden.data[i] = 0 }
+        try session.setMask(hidden, for: "5.weight")
+        for name in ["0.weight", "0.bias", "5.bias"] {
+            try session.setMask(Tensor(zeros: try session.prunableParameter(name).parameter.value.shape), for: name)
+        }
+        #expect(session.keptCount == 100)
+        #expect(throws: PruningError.targetUnreachable(method: "nnrelief", target: 396, available: 100,
+                                                       reason: "iteration 1 can keep only entries that are not pruned yet")) {
+            try session.method.run(session)
+        }
+    }
+
     @Test func eachNeuronKeepsItsLargestScores() throws {
         var configuration = NNRelief.Configuration()
         configuration.iterations = 1
