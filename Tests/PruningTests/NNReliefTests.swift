@@ -1,7 +1,9 @@
+import Data
 import Foundation
 import NN
 import Testing
 import Pruning
+import Training
 
 /// NNrelief (card `importance-score-iterative.md`): the card's tiny-network tests, derived by hand, and
 /// properties of whole runs on the fixture.
@@ -16,6 +18,37 @@ import Pruning
         #expect(ReliefScores.retained(neuron, alpha: 0.7) == [true, true, false, false, false])
         // α = 0.95: 10 ≥ 9.5 at the 4th entry → keep all four weights; the zero-score bias is pruned.
         #expect(ReliefScores.retained(neuron, alpha: 0.95) == [true, true, true, true, false])
+    }
+
+    @Test func cardNeuronTestsThroughRun() throws {
+        // Card tests 1–2 on two neurons of a linear classifier at once (x = [1, 1, 1, 1], biases 0): unit A has
+        // W = [4, −3, 2, −1], unit B ten times that, so a plain |w·x| ranking would keep only B's weights. With
+        // α = 0.7 each unit keeps its two largest (cumsum 4, 7 reaches 0.7·10); the target of 4 of the 10 entries
+        // (compression 2.5, everything prunable) is exactly that set. With α = 0.95 (target 8, compression 1.25)
+        // each keeps all four weights and the zero-score biases go.
+        for (alpha, compression, keptWeights) in [(0.7, 2.5, [0, 1, 4, 5]), (0.95, 1.25, Array(0..<8))] {
+            var configuration = NNRelief.Configuration()
+            configuration.iterations = 1
+            configuration.alphaLinear = alpha
+            configuration.pruneClassifier = true
+            let architecture = Architecture(name: "sequential", classes: 2, inputChannels: 1, inputSize: [1, 4],
+                                            layers: [LayerSpec(.flatten), LayerSpec(.linear)])
+            var random = SeededGenerator(seed: 1)
+            let model = try Model(architecture, random: &random)
+            let split = ImageSplit(images: Tensor(shape: [1, 1, 1, 4], repeating: 1), labels: [0])
+            let session = try Session(method: NNRelief(configuration: configuration), model: model,
+                                      data: SessionData(training: split, validation: split,
+                                                        normalization: Normalization(scale: 1, mean: [0], std: [1])),
+                                      compression: compression, seed: 0, budget: 0, recipe: TrainingRecipe())
+            try session.prunableParameter("1.weight").parameter.value.assign(
+                from: Tensor(shape: [2, 4], values: [4, -3, 2, -1, 40, -30, 20, -10]))
+            try session.prunableParameter("1.bias").parameter.value.assign(from: Tensor(zeros: [2]))
+            try session.method.run(session)
+            let masks = Dictionary(uniqueKeysWithValues: session.masks)
+            let weight = try #require(masks["1.weight"]), bias = try #require(masks["1.bias"])
+            #expect((0..<8).filter { weight[flat: $0] != 0 } == keptWeights, "α = \(alpha)")
+            #expect(bias.values == [0, 0], "α = \(alpha)")
+        }
     }
 
     @Test func tiesWithTheFirstExcludedScoreArePrunedTogether() {
