@@ -50,6 +50,7 @@ public final class Runner {
         let session = try Session(method: method, model: model, data: data, compression: spec.compression,
                                   seed: spec.seed, budget: budget, recipe: recipe) { phase($0.description) }
         session.threads = threads
+        session.originalTraining = try checkpoints[spec.checkpoint.path]?.originalRun()  // the recorded dense run
         clock.lap("load")
 
         var before: EvaluationMetrics?
