@@ -80,6 +80,8 @@ public struct RewoundSchedule: LearningRateSchedule {
     public let rates: [Float]
     /// The largest rate of this retraining.
     public let peak: Float
+    /// peak / max(rates), nil when that is 1 (the rates are replayed as they are).
+    private let scale: Double?
 
     /// The last `steps` rates of `original` with their maximum scaled to `peak` (nil: unscaled).
     public init(_ original: OriginalRun, steps: Int, peak: Float? = nil) {
@@ -88,8 +90,6 @@ public struct RewoundSchedule: LearningRateSchedule {
         self.peak = peak ?? top
         scale = peak.map { $0 == top || top <= 0 ? nil : Double($0) / Double(top) } ?? nil
     }
-
-    private let scale: Double?
 
     /// The replayed rate of step `step` of the retraining; steps past its end keep the last one.
     public func learningRate(atStep step: Int) -> Float {
