@@ -56,6 +56,7 @@ public final class Runner {
         session.threads = threads
         session.initialisationScale = spec.initialisation ?? .dense
         let startingSteps = type(of: method).startingPoint == .trained ? try recordedSteps(spec.checkpoint) : 0
+        session.originalTraining = try checkpoints[spec.checkpoint.path]?.originalRun()  // the recorded dense run
         clock.lap("load")
 
         var before: EvaluationMetrics?

@@ -20,6 +20,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
     case snapshotMismatch(reason: String)
     /// A split or batch request cannot be served by the session's data.
     case data(reason: String)
+    /// A method cannot keep its target count of entries: only `available` are left to choose from.
+    case targetUnreachable(method: String, target: Int, available: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
             return "snapshot does not match the session's model: \(reason)"
         case let .data(reason):
             return "session data: \(reason)"
+        case let .targetUnreachable(method, target, available, reason):
+            return "method '\(method)' cannot meet its target of \(target) kept entries: \(available) are available (\(reason))"
         }
     }
 }

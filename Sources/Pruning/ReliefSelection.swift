@@ -3,7 +3,8 @@ import NN
 
 /// One NNrelief pruning step (see `NNRelief`): the rank q of every prunable entry from the per-neuron
 /// retention rule, the pool of entries it may keep (current mask minus dead and disconnected units),
-/// and the selection of an exact count with no unit left disconnected.
+/// and the selection of an exact count with no unit left disconnected, filled from the dead and
+/// disconnected units' entries when the pool alone is too small.
 struct ReliefSelection {
     private let chain: LayerChain
     /// The prunable parameters in session (state-dict) order.
@@ -14,6 +15,8 @@ struct ReliefSelection {
     private let q: [Double]
     /// 1 where an entry may be kept this iteration.
     private let pool: [Tensor]
+    /// 1 where an entry is unpruned before this iteration (the pool plus the dead and disconnected units).
+    private let unpruned: [Tensor]
     /// Chain layer → index of its prunable weight / bias in `names`.
     private let weightSlot: [Int?], biasSlot: [Int?]
     /// The fixed masks of the chain layers whose weights are not prunable.
@@ -39,7 +42,8 @@ struct ReliefSelection {
         for entry in prunable { offsets.append(total); total += entry.count }
         self.offsets = offsets
         var q = [Double](repeating: -1, count: total)
-        pool = prunable.map { $0.parameter.mask?.copy() ?? Mask.ones($0.parameter.value.shape) }
+        unpruned = prunable.map { $0.parameter.mask?.copy() ?? Mask.ones($0.parameter.value.shape) }
+        pool = unpruned.map { $0.copy() }
         fixedWeights = chain.layers.map { $0.weight.mask ?? Mask.ones($0.weight.value.shape) }
 
         let inputs = chain.inputs(of: session.model, on: batch, threads: session.threads)
@@ -93,9 +97,12 @@ struct ReliefSelection {
     }
 
     /// Keeps the `target` pool entries of highest q (ties: state-dict position), removes disconnected
-    /// units, refills from the ranking until none is removed, and sets the masks. Returns the q of the
-    /// last entry kept (the common α scale t at which the card's rule keeps this set).
-    func apply(keeping target: Int, to session: Session) throws -> Double {
+    /// units, refills from the ranking until none is removed, and sets the masks. When the pool runs out
+    /// first (dead and disconnected units took more than the iteration prunes), the rest of the target is
+    /// filled with the next entries of the same ranking among those units' unpruned entries. Returns the q
+    /// of the last pool entry kept (the common α scale t at which the card's rule keeps that set) and the
+    /// number of entries filled. The caller ensures `target` ≤ the unpruned entries.
+    func apply(keeping target: Int, to session: Session) throws -> (scale: Double, filled: Int) {
         let order = q.indices.sorted { q[$0] > q[$1] || (q[$0] == q[$1] && $0 < $1) }
         while true {
             let selected = pool.map { Tensor(zeros: $0.shape) }
@@ -110,14 +117,27 @@ struct ReliefSelection {
             let before = selected.map { $0.copy() }
             let masks = Self.masks(chain, pool: selected, weightSlot: weightSlot, biasSlot: biasSlot, fixed: fixedWeights)
             if chain.removeDisconnectedUnits(in: masks) == 0 {
+                let filled = fill(selected, upTo: target, after: taken, order: order)
                 for (name, mask) in zip(names, selected) { try session.setMask(mask, for: name) }
-                return boundary
+                return (boundary, filled)
             }
             for (slot, mask) in pool.enumerated() {
                 let p = mask.data, was = before[slot].data, now = selected[slot].data
                 for i in 0..<mask.count where was[i] != 0 && now[i] == 0 { p[i] = 0 }
             }
         }
+    }
+
+    /// Sets the next unpruned, unselected entries in `order` until `target` are selected; returns how many.
+    private func fill(_ selected: [Tensor], upTo target: Int, after taken: Int, order: [Int]) -> Int {
+        var filled = 0
+        for g in order where taken + filled < target {
+            let slot = self.slot(of: g), i = g - offsets[slot]
+            guard unpruned[slot].data[i] != 0, selected[slot].data[i] == 0 else { continue }
+            selected[slot].data[i] = 1
+            filled += 1
+        }
+        return filled
     }
 
     /// The prunable parameter holding flat ranking index `g`.

@@ -2,12 +2,12 @@ import Foundation
 import NN
 import Training
 
-/// The dense training run that produced the checkpoint, as Zimmer et al.'s schedules need it: its base
-/// learning rate, schedule and length (card `imp-slr.md`, "Inputs it needs"). A checkpoint carries no
-/// per-iteration LR log, so the log is synthesised from the schedule function (the card's edge case).
-///
-/// Defaults: the default suite's dense recipe (issue 3): SGD lr 0.1, per-step cosine to 0, 10 epochs,
-/// counted at the fine-tuning recipe's batch size over the session's training split.
+/// The dense training run that produced the checkpoint, given by hand: its base learning rate, schedule and
+/// length (card `imp-slr.md`, "Inputs it needs"), for a checkpoint that records no training (a PyTorch
+/// export). When given, it overrides the checkpoint's record (`Session.originalTraining`); lengths count in
+/// the session's optimizer steps per epoch (the fine-tuning batch size over the session's training split).
+/// Fields left out take the defaults below, the default suite's dense recipe: SGD lr 0.1, per-step cosine
+/// to 0, 10 epochs.
 public struct OriginalTraining: Codable, Sendable, Equatable {
     /// η_max: the original run's base (peak) learning rate.
     public var lr: Float = 0.1
@@ -32,6 +32,12 @@ public struct OriginalTraining: Codable, Sendable, Equatable {
         steps = try c.decodeIfPresent(Int.self, forKey: .steps)
     }
 
+    /// This run in optimizer steps: L = `steps`, or `epochs` × `stepsPerEpoch` rounded.
+    public func run(stepsPerEpoch: Int) throws -> OriginalRun {
+        try OriginalRun(baseLR: lr, schedule: schedule, steps: steps ?? Int((epochs * Double(stepsPerEpoch)).rounded()),
+                        stepsPerEpoch: stepsPerEpoch)
+    }
+
     /// Writes every field (`steps` as `null` when unset).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -45,7 +51,8 @@ public struct OriginalTraining: Codable, Sendable, Equatable {
 /// Zimmer et al.'s retraining learning-rate schedules (ICLR 2023, card `imp-slr.md`, after the official
 /// `define_retrain_schedule`), as recipes for one retraining of n optimizer steps.
 ///
-/// The original run: η_orig over L steps from `OriginalTraining`; η_max = max η_orig (its base rate),
+/// The original run: η_orig over L steps (`OriginalRun`, from the checkpoint's record or the configuration's
+/// `OriginalTraining`); η_max = max η_orig (its base rate),
 /// η_min = min η_orig after its warm-up. SLR, CLR, LLR and ALLR warm up for w = ⌊0.1·n⌋ steps from 0 to
 /// their start value, then run their main part over m = n − w steps, j = 0..m−1:
 /// - SLR: η_j = η'[⌊j·L/m⌋] (η' = η_orig with its warm-up replaced by η_max): step and multi-step
@@ -54,7 +61,8 @@ public struct OriginalTraining: Codable, Sendable, Equatable {
 ///   here: it differs from the sampled log by less than one original step's change).
 /// - CLR: η_min + (η_max − η_min)(1 + cos(π·j/m))/2.
 /// - LLR: η_max·(1 − j/m).
-/// - ALLR: η_0·(1 − j/m), η_0 = clip(η_max·d/√s, η_max·min(n/L, 1), η_max) (`allrStart`).
+/// - ALLR: η_0·(1 − j/m), η_0 = clip(η_max·d/√s, η_max·min(k/E, 1), η_max) (`allrStart`; k and E are the
+///   retraining's and the original run's lengths in epochs, each counted in its own steps per epoch).
 /// The warm-up is linear (the code's is a half-cosine ramp; the card accepts a linear one).
 public struct RetrainingSchedule: Sendable, Equatable {
     /// Which schedule.
@@ -93,6 +101,12 @@ public struct RetrainingSchedule: Sendable, Equatable {
         minLR = minimum
         self.originalSteps = originalSteps
         self.stepsPerEpoch = stepsPerEpoch
+    }
+
+    /// The schedules for `original`.
+    public init(original: OriginalRun) throws {
+        try self.init(schedule: original.schedule, lr: original.baseLR, originalSteps: original.steps,
+                      stepsPerEpoch: original.stepsPerEpoch)
     }
 
     /// w = ⌊0.1·n⌋, the warm-up steps of a retraining of `steps` steps.
@@ -141,14 +155,14 @@ public struct RetrainingSchedule: Sendable, Equatable {
         }
     }
 
-    /// ALLR's start value η_0 = clip(η_max·d/√s, lo: η_max·min(n/L, 1), hi: η_max), with d the relative
-    /// norm drop of the pruning step, s the fraction of the remaining weights it removed, n the
-    /// retraining steps and L the original run's steps (n/L is the card's k/E_train). s = 0 gives η_max.
+    /// ALLR's start value η_0 = clip(η_max·d/√s, lo: η_max·min(k/E, 1), hi: η_max), with d the relative norm
+    /// drop of the pruning step, s the fraction of the remaining weights it removed, k the retraining's length
+    /// and E the original run's, both in epochs (the card's k/E_train). s = 0 gives η_max.
     public static func allrStart(maxLR: Float, normDrop d: Double, prunedFraction s: Double,
-                                 steps n: Int, originalSteps L: Int) -> Float {
+                                 retrainingEpochs k: Double, originalEpochs E: Double) -> Float {
         let eta = Double(maxLR)
         guard s > 0 else { return maxLR }
-        let low = eta * min(Double(n) / Double(max(L, 1)), 1)
+        let low = eta * min(k / max(E, .leastNonzeroMagnitude), 1)
         return Float(min(max(eta * d / s.squareRoot(), low), eta))
     }
 }

@@ -29,7 +29,8 @@ extension Session {
     /// not fit. Each call runs a fresh `Trainer` (fresh optimizer state, as open_lth after a rewind;
     /// the recipe's schedule laid over these `steps`) on the training split; data order, augmentation
     /// and dropout come from stream `"training <call index>"` of the run's seed. Masks are re-applied
-    /// after every step, before `hooks.afterStep`; `currentTrainer` is the running trainer while the
+    /// after every step, before `hooks.afterStep`; a `scheduleAdjustment` may replace the call's learning
+    /// rates (after `recipeAdjustment`); `currentTrainer` is the running trainer while the
     /// hooks run (e.g. to reset the optimizer state of regrown weights). Steps a `shouldStop` hook
     /// skips are refunded. A `trainingAdjustment` may swap the network driven (sharing the model's
     /// parameters) and add a per-step callback. The first call after an initialisation first rescales
@@ -51,6 +52,7 @@ extension Session {
         let adjustment = try trainingAdjustment?(call)
         let trainer = try Trainer(network: adjustment?.network ?? model, train: data.training, normalization: data.normalization,
                                   recipe: recipe, random: random("training \(call.index)"), threads: threads)
+        if let schedule = scheduleAdjustment?(recipe, call) { trainer.schedule = schedule }
         var wrapped = hooks
         let model = self.model
         wrapped.afterStep = { [weak self] info in

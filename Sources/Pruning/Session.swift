@@ -28,6 +28,14 @@ public final class Session {
     public var recipeAdjustment: ((TrainingRecipe, TrainingCall) -> TrainingRecipe)?
     /// Replaces the network (and adds a per-step callback) of a `train` call; nil keeps the model (ToST's ghosts).
     public var trainingAdjustment: ((TrainingCall) throws -> TrainingAdjustment?)?
+    /// Replaces the per-step learning rates of a `train` call, given its final recipe (after
+    /// `recipeAdjustment`); nil, or a nil result, lays the recipe's schedule over the call (LR rewinding
+    /// replays the last rates of the original run instead).
+    public var scheduleAdjustment: ((TrainingRecipe, TrainingCall) -> (any LearningRateSchedule)?)?
+    /// The dense training run that produced the starting checkpoint, when the checkpoint records it (the
+    /// runner sets it from the checkpoint's training record); nil for a checkpoint without one (a PyTorch
+    /// export). Retraining rules that replay the original schedule read it (IMP's FT, LRW, SLR, …).
+    public var originalTraining: OriginalRun?
     /// Receives progress ("scoring", "fine-tuning 3/780").
     public var reporter: ((SessionProgress) -> Void)?
     /// Cores the forward and backward passes may use (results are bit-identical for a given count).

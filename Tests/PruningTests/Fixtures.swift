@@ -1,4 +1,5 @@
 import Data
+import Foundation
 import NN
 import Pruning
 import Training
@@ -45,10 +46,38 @@ enum Fixtures {
     /// Fine-tuning with momentum, Nesterov and weight decay, so pruned weights would drift if unmasked.
     static let recipe = TrainingRecipe(batchSize: 16, optimizer: .sgd(lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-3))
 
-    /// A session for `method` at compression `compression` with a 12-step budget.
-    static func session(_ method: any PruningMethod, compression: Double = 2, seed: UInt64 = 3,
-                        budget: Int = 12) throws -> Session {
-        try Session(method: method, model: model(), data: data(), compression: compression, seed: seed,
-                    budget: budget, recipe: recipe)
+    /// The dense run the "checkpoint" records: 10 epochs of 6 steps (96 examples, batch 16) at lr 0.1 with
+    /// per-step cosine decay to 0, so η_orig(i) = 0.05·(1 + cos(π·i/60)) for i = 0..<60.
+    static func originalTraining() throws -> OriginalRun {
+        try OriginalRun(baseLR: 0.1, schedule: .cosine(), steps: 60, stepsPerEpoch: 6)
     }
+
+    /// η_orig(i) of `originalTraining()`, from the formula.
+    static func originalRate(_ i: Int) -> Double { 0.05 * (1 + cos(Double.pi * Double(i) / 60)) }
+
+    /// A session for `method` at compression `compression` with a 12-step budget; the checkpoint records its
+    /// training (`originalTraining()`) unless `recorded` is false (a PyTorch export).
+    static func session(_ method: any PruningMethod, compression: Double = 2, seed: UInt64 = 3,
+                        budget: Int = 12, recorded: Bool = true) throws -> Session {
+        let session = try Session(method: method, model: model(), data: data(), compression: compression, seed: seed,
+                                  budget: budget, recipe: recipe)
+        if recorded { session.originalTraining = try originalTraining() }
+        return session
+    }
+
+    /// Records the learning rate of every step of every later `train` call of `session`, by call.
+    static func recordRates(_ session: Session) -> RateLog {
+        let log = RateLog()
+        let model = session.model
+        session.trainingAdjustment = { call in
+            log.calls.append([])
+            return TrainingAdjustment(network: model, afterStep: { log.calls[log.calls.count - 1].append($0.learningRate) })
+        }
+        return log
+    }
+}
+
+/// The learning rates of a session's `train` calls, one array per call.
+final class RateLog {
+    var calls: [[Float]] = []
 }

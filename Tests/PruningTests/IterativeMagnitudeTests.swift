@@ -136,17 +136,62 @@ import Training
         #expect(session.budget.used == 30)
     }
 
-    @Test func fineTuningRetrainsAtAConstantSmallRate() throws {
+    @Test func fineTuningRetrainsAtTheOriginalRunsFinalRate() throws {
+        // Budget 13, R = 4, cycle ⌊13/4⌋ = 3: rounds 2–4 retrain 3 steps each, the final training 4 steps. The
+        // fixture's recorded run decays every step (cosine over 60 steps of 6 per epoch), so its final rate is
+        // the mean of its final epoch: (1/6)·Σ_{i=54}^{59} 0.05·(1 + cos(π·i/60)) ≈ 0.0010336.
         let session = try Fixtures.session(IterativeMagnitude<IMPFineTune>(), budget: 13)
-        var rates: Set<Float> = []
-        try session.execute(fineTuningHooks: TrainingHooks(afterStep: { rates.insert($0.learningRate) })) { pruned in
-            #expect(pruned.budget.used == 3 * 3) // R = 4, cycle ⌊13/4⌋ = 3: rounds 2–4 retrain before pruning
+        let rates = Fixtures.recordRates(session)
+        try session.execute { pruned in #expect(pruned.budget.used == 3 * 3) }
+        let expected = (54..<60).map(Fixtures.originalRate).reduce(0, +) / 6
+        #expect(rates.calls.map(\.count) == [3, 3, 3, 4])
+        for rate in rates.calls.joined() { #expect(abs(Double(rate) - expected) < 1e-9, "\(rate), expected \(expected)") }
+        #expect(abs(expected - 0.0010336) < 1e-6)
+        // `fineTuningLR` overrides the record.
+        var configuration = IMPConfiguration<IMPFineTune>()
+        configuration.fineTuningLR = 0.02
+        let given = try Fixtures.session(IterativeMagnitude<IMPFineTune>(configuration: configuration), budget: 13)
+        let givenRates = Fixtures.recordRates(given)
+        try given.execute()
+        #expect(Set(givenRates.calls.joined()) == [0.02])
+    }
+
+    @Test func lrRewindingReplaysTheOriginalRunsLastRates() throws {
+        // Each call of t steps trains at η_orig(L − t + j), j = 0..<t, L = 60: cycles of 3, the final one of 4.
+        let session = try Fixtures.session(IterativeMagnitude<IMPLRRewind>(), budget: 13)
+        let rates = Fixtures.recordRates(session)
+        try session.execute()
+        #expect(rates.calls.map(\.count) == [3, 3, 3, 4])
+        for (call, replayed) in rates.calls.enumerated() {
+            let t = replayed.count
+            for (j, rate) in replayed.enumerated() {
+                let expected = Fixtures.originalRate(60 - t + j)
+                #expect(abs(Double(rate) - expected) <= 1e-6 * expected, "call \(call) step \(j): \(rate), expected \(expected)")
+            }
         }
-        #expect(rates.count == 1 && abs((rates.first ?? 0) - 0.0005) < 1e-9)
-        let lrr = try Fixtures.session(IterativeMagnitude<IMPLRRewind>(), budget: 13)
-        var lrrRates: [Float] = []
-        try lrr.execute(fineTuningHooks: TrainingHooks(afterStep: { lrrRates.append($0.learningRate) }))
-        #expect(lrrRates.first == 0.05 && lrrRates.count == 4) // the recipe's schedule replayed from its start
+    }
+
+    @Test func theOriginalRunComesFromTheConfigurationOrTheRecordOrTheRunFails() throws {
+        // No record and no `original`: the rules that read the original run fail before training.
+        for method in [IterativeMagnitude<IMPLRRewind>() as any PruningMethod, IterativeMagnitude<IMPFineTune>(),
+                       IterativeMagnitude<IMPSLR>(), IterativeMagnitude<BIMP>()] {
+            let session = try Fixtures.session(method, budget: 13, recorded: false)
+            #expect(throws: IterativePruningError.self) { try session.execute() }
+            #expect(session.budget.used == 0, "\(type(of: method).name)")
+        }
+        // `original` overrides the record: 0.05 constant for 20 epochs (of the session's 6 steps).
+        var configuration = IMPConfiguration<IMPLRRewind>()
+        configuration.original = OriginalTraining()
+        configuration.original?.lr = 0.05
+        configuration.original?.schedule = .constant
+        configuration.original?.epochs = 20
+        for recorded in [true, false] {
+            let session = try Fixtures.session(IterativeMagnitude<IMPLRRewind>(configuration: configuration), budget: 13,
+                                               recorded: recorded)
+            let rates = Fixtures.recordRates(session)
+            try session.execute()
+            #expect(Set(rates.calls.joined()) == [0.05])
+        }
     }
 
     @Test func configurationsBeyondTheBudgetFailBeforeTraining() throws {

@@ -1,7 +1,9 @@
+import Data
 import Foundation
 import NN
 import Testing
 import Pruning
+import Training
 
 /// NNrelief (card `importance-score-iterative.md`): the card's tiny-network tests, derived by hand, and
 /// properties of whole runs on the fixture.
@@ -16,6 +18,37 @@ import Pruning
         #expect(ReliefScores.retained(neuron, alpha: 0.7) == [true, true, false, false, false])
         // α = 0.95: 10 ≥ 9.5 at the 4th entry → keep all four weights; the zero-score bias is pruned.
         #expect(ReliefScores.retained(neuron, alpha: 0.95) == [true, true, true, true, false])
+    }
+
+    @Test func cardNeuronTestsThroughRun() throws {
+        // Card tests 1–2 on two neurons of a linear classifier at once (x = [1, 1, 1, 1], biases 0): unit A has
+        // W = [4, −3, 2, −1], unit B ten times that, so a plain |w·x| ranking would keep only B's weights. With
+        // α = 0.7 each unit keeps its two largest (cumsum 4, 7 reaches 0.7·10); the target of 4 of the 10 entries
+        // (compression 2.5, everything prunable) is exactly that set. With α = 0.95 (target 8, compression 1.25)
+        // each keeps all four weights and the zero-score biases go.
+        for (alpha, compression, keptWeights) in [(0.7, 2.5, [0, 1, 4, 5]), (0.95, 1.25, Array(0..<8))] {
+            var configuration = NNRelief.Configuration()
+            configuration.iterations = 1
+            configuration.alphaLinear = alpha
+            configuration.pruneClassifier = true
+            let architecture = Architecture(name: "sequential", classes: 2, inputChannels: 1, inputSize: [1, 4],
+                                            layers: [LayerSpec(.flatten), LayerSpec(.linear)])
+            var random = SeededGenerator(seed: 1)
+            let model = try Model(architecture, random: &random)
+            let split = ImageSplit(images: Tensor(shape: [1, 1, 1, 4], repeating: 1), labels: [0])
+            let session = try Session(method: NNRelief(configuration: configuration), model: model,
+                                      data: SessionData(training: split, validation: split,
+                                                        normalization: Normalization(scale: 1, mean: [0], std: [1])),
+                                      compression: compression, seed: 0, budget: 0, recipe: TrainingRecipe())
+            try session.prunableParameter("1.weight").parameter.value.assign(
+                from: Tensor(shape: [2, 4], values: [4, -3, 2, -1, 40, -30, 20, -10]))
+            try session.prunableParameter("1.bias").parameter.value.assign(from: Tensor(zeros: [2]))
+            try session.method.run(session)
+            let masks = Dictionary(uniqueKeysWithValues: session.masks)
+            let weight = try #require(masks["1.weight"]), bias = try #require(masks["1.bias"])
+            #expect((0..<8).filter { weight[flat: $0] != 0 } == keptWeights, "α = \(alpha)")
+            #expect(bias.values == [0, 0], "α = \(alpha)")
+        }
     }
 
     @Test func tiesWithTheFirstExcludedScoreArePrunedTogether() {
@@ -102,6 +135,57 @@ import Pruning
         #expect((0..<36).allSatisfy { weight[flat: $0] == 0 } && bias[flat: 0] == 0)
         #expect((0..<3).allSatisfy { classifier[flat: $0 * 12] == 0 }, "the dead unit's outgoing weights stay")
         #expect(abs(Double(session.keptCount) - (try session.keepFraction) * Double(session.prunableCount)) <= 0.5)
+    }
+
+    /// Makes filter 0 of the fixture's conv dead: batch-norm shift −100 zeroes its ReLU output on every example.
+    private func killFilterZero(_ session: Session) throws {
+        let shift = try #require(session.model.parameters.first { $0.name == "1.bias" }).parameter.value
+        shift.data[0] = -100
+    }
+
+    /// Filter 0's entries in flat prunable order (0.weight, 0.bias, 5.weight, 5.bias): its 9 weights, its
+    /// bias and its 9 input features in each of the 12 rows of layer 5.
+    private func filterZeroEntries() -> Set<Int> {
+        Set(Array(0..<9) + [36] + (0..<12).flatMap { row in (0..<9).map { 40 + row * 36 + $0 } })
+    }
+
+    @Test func deadUnitsLeavingTooFewEntriesAreFilledToTheTarget() throws {
+        // Compression 1.2 keeps round(((531/1.2) − 47)/484 · 484) = 396 of the 484 prunable entries. The dead
+        // filter 0 takes 118 entries (9 + 1 + 108) with it, leaving 366 in live units: short of the target by 30.
+        var configuration = NNRelief.Configuration()
+        configuration.iterations = 1
+        let session = try Fixtures.session(NNRelief(configuration: configuration), compression: 1.2, budget: 0)
+        try killFilterZero(session)
+        var phases: [String] = []
+        session.reporter = { phases.append($0.phase) }
+        try session.method.run(session)
+        let target = Int(((try session.keepFraction) * Double(session.prunableCount)).rounded())
+        #expect(target == 396)
+        #expect(session.keptCount == target, "kept \(session.keptCount) of a target of \(target)")
+        // Every live unit's entry is kept; the 30 entries that make up the target come from the dead filter.
+        let kept = session.prunable.flatMap { $0.parameter.mask?.values ?? [] }
+        let dead = filterZeroEntries()
+        #expect(kept.indices.filter { !dead.contains($0) }.allSatisfy { kept[$0] == 1 })
+        #expect(dead.filter { kept[$0] == 1 }.count == 30)
+        #expect(phases.contains { $0.contains("30 entries of dead or disconnected units") }, "\(phases)")
+    }
+
+    @Test func aTargetAboveTheSurvivingEntriesFailsWithTheReason() throws {
+        // Earlier masks (set before the run) leave 100 of 484 entries: compression 1.2 asks for 396.
+        var configuration = NNRelief.Configuration()
+        configuration.iterations = 1
+        let session = try Fixtures.session(NNRelief(configuration: configuration), compression: 1.2, budget: 0)
+        let hidden = Mask.ones([12, 36])
+        for i in 100..<432 { hidden.data[i] = 0 }
+        try session.setMask(hidden, for: "5.weight")
+        for name in ["0.weight", "0.bias", "5.bias"] {
+            try session.setMask(Tensor(zeros: try session.prunableParameter(name).parameter.value.shape), for: name)
+        }
+        #expect(session.keptCount == 100)
+        #expect(throws: PruningError.targetUnreachable(method: "nnrelief", target: 396, available: 100,
+                                                       reason: "iteration 1 can keep only entries that are not pruned yet")) {
+            try session.method.run(session)
+        }
     }
 
     @Test func eachNeuronKeepsItsLargestScores() throws {

@@ -68,13 +68,13 @@ import Training
 
     @Test func allrStartFollowsTheCard() {
         // η_max 0.1, d 0.2, s 0.5, k/E = 10/200: 0.1·0.2/√0.5 = 0.02828 (above the bound 0.005).
-        let start = RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.2, prunedFraction: 0.5, steps: 10, originalSteps: 200)
+        let start = RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.2, prunedFraction: 0.5, retrainingEpochs: 10, originalEpochs: 200)
         #expect(abs(Double(start) - 0.028284) < 1e-6)
-        #expect(RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.9, prunedFraction: 0.5, steps: 10, originalSteps: 200) == 0.1)
-        let low = RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.01, prunedFraction: 0.5, steps: 10, originalSteps: 200)
+        #expect(RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.9, prunedFraction: 0.5, retrainingEpochs: 10, originalEpochs: 200) == 0.1)
+        let low = RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.01, prunedFraction: 0.5, retrainingEpochs: 10, originalEpochs: 200)
         #expect(abs(Double(low) - 0.005) < 1e-9)
         // k > E_train: the lower bound is η_max itself.
-        #expect(RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.01, prunedFraction: 0.5, steps: 300, originalSteps: 200) == 0.1)
+        #expect(RetrainingSchedule.allrStart(maxLR: 0.1, normDrop: 0.01, prunedFraction: 0.5, retrainingEpochs: 300, originalEpochs: 200) == 0.1)
     }
 }
 
@@ -90,11 +90,15 @@ import Training
         #expect(zip(rates, expected).allSatisfy { abs(Double($0) - $1) < 1e-7 }, "\(rates)")
     }
 
-    @Test func allrStartsFromTheNormDropOfTheLastPruning() throws {
-        // One phase (J = 1): prune the checkpoint once to f, then all 12 steps retrain with ALLR.
+    /// η_0 of a one-phase ALLR run (J = 1: prune the checkpoint once to f, then all 12 steps retrain) against
+    /// clip(0.1·d/√s, `lower`, 0.1) with d and s computed by hand; returns 0.1·d/√s.
+    @discardableResult
+    private func expectALLRStart(compression: Double, original: OriginalRun, lower: Double) throws -> Double {
         var configuration = IMPConfiguration<IMPALLR>()
         configuration.phases = 1
-        let session = try Fixtures.session(IterativeMagnitude<IMPALLR>(configuration: configuration), budget: 12)
+        let session = try Fixtures.session(IterativeMagnitude<IMPALLR>(configuration: configuration),
+                                           compression: compression, budget: 12)
+        session.originalTraining = original
         // d and s by hand from the checkpoint: the smallest |w| of all prunable weights go.
         let model = try Fixtures.model()
         let prunable = session.prunable.map(\.name)
@@ -104,13 +108,27 @@ import Training
         let removed = weights.map(abs).sorted().prefix(weights.count - kept)
         let d = (removed.reduce(0.0) { $0 + Double($1) * Double($1) } / all.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
         let s = Double(removed.count) / Double(weights.count)
-        // L = 10 epochs × 6 batches of 16 = 60 steps; n = 12: lower bound 0.1·12/60 = 0.02.
-        let expected = min(max(0.1 * d / s.squareRoot(), 0.02), 0.1)
+        let expected = min(max(0.1 * d / s.squareRoot(), lower), 0.1)
         var rates: [Float] = []
         try session.execute(fineTuningHooks: TrainingHooks(afterStep: { rates.append($0.learningRate) }))
         #expect(rates.count == 12 && rates[0] == 0) // w = 1
         #expect(abs(Double(rates[1]) - expected) < 1e-6, "η_0 \(rates[1]), expected \(expected) (d \(d), s \(s))")
         #expect(abs(Double(rates[11]) - expected / 11) < 1e-6)
+        return 0.1 * d / s.squareRoot()
+    }
+
+    @Test func allrStartsFromTheNormDropOfTheLastPruning() throws {
+        // The recorded run: 10 epochs of 6 steps; the retraining: 12 steps = 2 epochs, lower bound 0.1·2/10.
+        try expectALLRStart(compression: 2, original: try Fixtures.originalTraining(), lower: 0.02)
+    }
+
+    @Test func allrLowerBoundCountsBothRunsInTheirOwnEpochs() throws {
+        // A run recorded at 3 steps per epoch (60 steps = 20 epochs) against the session's 6: the retraining's 12
+        // steps are 2 epochs, so the bound is 0.1·2/20 = 0.01 (a ratio of steps, 12/60, would give 0.02). A light
+        // pruning (compression 1.05) removes little norm, so η_0 sits on the bound.
+        let original = try OriginalRun(baseLR: 0.1, schedule: .cosine(), steps: 60, stepsPerEpoch: 3)
+        let unclipped = try expectALLRStart(compression: 1.05, original: original, lower: 0.01)
+        #expect(unclipped < 0.01)
     }
 
     @Test func bimpTrainsDenseThenPrunesInJPhases() throws {

@@ -51,16 +51,22 @@ import Training
         #expect(abs(seen[0].density - 0.8) < 0.003)
     }
 
-    @Test func constantPeakEqualsTheBase() throws {
-        // λ_0 = the recipe's rate (0.05) and Δλ = 0: SILO on imp-lr-rewind is imp-lr-rewind bit for bit.
+    @Test func siloSetsThePeakOfTheRewoundRates() throws {
+        // Δλ = 0, λ_0 = 0.05: every call of t steps of imp-lr-rewind replays η_orig(L − t + j) (L = 60, the
+        // fixture's recorded cosine), scaled so its peak η_orig(L − t) becomes 0.05. Calls: 3, 3, 3 and 4 steps.
         let silo = SILO(configuration: configuration(0.05, 0))
-        let modified = try Fixtures.session(silo, budget: 13)
-        try modified.execute()
-        let base = try Fixtures.session(IterativeMagnitude<IMPLRRewind>(), budget: 13)
-        try base.execute()
-        #expect(zip(modified.model.stateDict(), base.model.stateDict()).allSatisfy { $0.tensor.isBitwiseEqual(to: $1.tensor) })
-        #expect(zip(modified.masks, base.masks).allSatisfy { $0.mask.isBitwiseEqual(to: $1.mask) })
-        #expect(modified.budget.used == 13)
+        let session = try Fixtures.session(silo, budget: 13)
+        let rates = Fixtures.recordRates(session)
+        try session.execute()
+        #expect(rates.calls.map(\.count) == [3, 3, 3, 4])
+        for (call, replayed) in rates.calls.enumerated() {
+            let t = replayed.count
+            for (j, rate) in replayed.enumerated() {
+                let expected = 0.05 * Fixtures.originalRate(60 - t + j) / Fixtures.originalRate(60 - t)
+                #expect(abs(Double(rate) - expected) <= 1e-6 * expected, "call \(call) step \(j): \(rate), expected \(expected)")
+            }
+        }
+        #expect(session.budget.used == 13)
     }
 
     @Test func badBasesAreRejectedWhenConfigured() {

@@ -1,6 +1,6 @@
 // Zimmer et al. (ICLR 2023, card imp-slr.md): IMP retrained with learning-rate restarting schedules, and BIMP.
-// FT and LRW are `imp-finetune` and `imp-lr-rewind`. The original run's LR log is synthesised from
-// `IMPConfiguration.original` (default: the default suite's dense recipe, SGD 0.1, cosine, 10 epochs).
+// FT and LRW are `imp-finetune` and `imp-lr-rewind`. The original run's LR log is synthesised from the
+// checkpoint's recorded recipe (`Session.originalTraining`), or from `IMPConfiguration.original` when given.
 
 /// IMP with Scaled LR Restarting (Le & Hua 2021): each retraining replays the original schedule squeezed into it.
 public enum IMPSLR: IMPVariant {
@@ -73,8 +73,9 @@ public enum IMPALLR: IMPVariant {
 /// Budgeted IMP (Zimmer et al. 2023): dense training and IMP with ALLR inside one training budget.
 ///
 /// Choices where the card is uncertain: the retraining share T_r/B defaults to 0.2 (`retrainingFraction`)
-/// and J to 3 phases (the middle of the card's harness suggestion {1, 3, 5}); the dense phase uses
-/// `IMPConfiguration.original`'s rate and schedule laid over its B − T_r steps, and is ALLR's original run.
+/// and J to 3 phases (the middle of the card's harness suggestion {1, 3, 5}); the dense phase uses the
+/// original run's rate and schedule (the checkpoint's record, or `IMPConfiguration.original`) laid over its
+/// B − T_r steps, and is ALLR's original run.
 public enum BIMP: IMPVariant {
     public static let name = "bimp"
     public static let summary = """

@@ -20,33 +20,37 @@ extension IterativeMagnitude {
         return dense
     }
 
-    /// BIMP: trains the dense network for `steps` with the original schedule laid over those steps.
+    /// BIMP: trains the dense network for `steps` with the original run's rate and schedule laid over those steps.
     func trainDense(_ session: Session, steps: Int) throws {
         guard steps > 0 else { return }
+        let original = try originalRun(session)
         var recipe = session.recipe
-        recipe.optimizer.learningRate = configuration.original.lr
-        recipe.schedule = configuration.original.schedule
+        recipe.optimizer.learningRate = original.baseLR
+        recipe.schedule = original.schedule
         try session.train(steps: steps, recipe: recipe, phase: "dense training")
     }
 
     /// Installs the restarting schedule of `Variant.retraining` (slr, clr, llr, allr) for every later
-    /// `train` call (the rounds' retrainings and the final one); returns the record ALLR's η_0 reads, or
-    /// nil for the other retraining rules. L is the original run's length (BIMP: its own dense phase).
+    /// `train` call (the rounds' retrainings and the final one); returns the record ALLR's η_0 reads. The
+    /// original run is `originalRun(_:)`'s (BIMP: its own dense phase of `denseSteps`, L = B − T_r).
     func installRestartingRule(_ session: Session, denseSteps: Int) throws -> PruningSteps? {
         guard let kind = Variant.retraining.restartSchedule else { return nil }
-        let original = configuration.original
         let stepsPerEpoch = session.recipe.batchesPerEpoch(examples: session.data.training.count)
-        let length = Variant.trainsDenseFirst ? denseSteps
-            : original.steps ?? Int((original.epochs * Double(stepsPerEpoch)).rounded())
-        let schedule = try RetrainingSchedule(schedule: original.schedule, lr: original.lr, originalSteps: length,
-                                              stepsPerEpoch: stepsPerEpoch)
+        var original = try originalRun(session)
+        if Variant.trainsDenseFirst {
+            original = try OriginalRun(baseLR: original.baseLR, schedule: original.schedule, steps: denseSteps,
+                                       stepsPerEpoch: stepsPerEpoch)
+        }
+        let schedule = try RetrainingSchedule(original: original)
+        let originalEpochs = original.epochs
         let steps = PruningSteps()
         let previous = session.recipeAdjustment
         session.recipeAdjustment = { recipe, call in
             let start = steps.last.map {
                 RetrainingSchedule.allrStart(maxLR: schedule.maxLR, normDrop: $0.normDrop,
-                                             prunedFraction: $0.prunedFraction, steps: call.steps,
-                                             originalSteps: length)
+                                             prunedFraction: $0.prunedFraction,
+                                             retrainingEpochs: Double(call.steps) / Double(stepsPerEpoch),
+                                             originalEpochs: originalEpochs)
             } ?? schedule.maxLR
             let adjusted = schedule.recipe(recipe, kind: kind, steps: call.steps, allrStart: start)
             return previous?(adjusted, call) ?? adjusted

@@ -30,13 +30,14 @@ public enum IMPRewind: IMPVariant {
     public static let defaultRewindSteps: Int? = nil
 }
 
-/// IMP with fine-tuning after each pruning round (Renda et al.'s FT baseline).
+/// IMP with fine-tuning after each pruning round (Renda et al.'s FT baseline) at the original run's final rate.
 public enum IMPFineTune: IMPVariant {
     public static let name = "imp-finetune"
     public static let summary = """
         IMP with fine-tuning (Renda et al. 2020): from the trained checkpoint, R rounds of prune the fraction p \
-        of surviving weights with the smallest |w| and retrain the kept weights for one cycle at a constant \
-        learning rate of 0.01 × the recipe's (the final fine-tuning too); the budget B is split into R cycles.
+        of surviving weights with the smallest |w| and retrain the kept weights for one cycle at the constant \
+        final learning rate of the checkpoint's own training (its recorded recipe; the mean rate of its final \
+        epoch when it decays every step), the final fine-tuning too; the budget B is split into R cycles.
         """
     public static let startingPoint = StartingPoint.trained
     public static let retraining = IMPRetraining.fineTune
@@ -45,13 +46,14 @@ public enum IMPFineTune: IMPVariant {
     public static let defaultRewindSteps: Int? = nil
 }
 
-/// IMP with learning-rate rewinding (Renda et al.'s recommended LRR).
+/// IMP with learning-rate rewinding (Renda et al.'s recommended LRR): the original run's last rates each cycle.
 public enum IMPLRRewind: IMPVariant {
     public static let name = "imp-lr-rewind"
     public static let summary = """
         IMP with learning-rate rewinding (Renda et al. 2020): from the trained checkpoint, R rounds of prune \
         the fraction p of surviving weights with the smallest |w| (global) and retrain the kept weights for one \
-        cycle replaying the recipe's whole learning-rate schedule; the budget B is split into R cycles.
+        cycle of t steps at the last t learning rates of the checkpoint's own training (its recorded recipe), \
+        η_orig(L − t + j); the budget B is split into R cycles.
         """
     public static let startingPoint = StartingPoint.trained
     public static let retraining = IMPRetraining.learningRateRewind

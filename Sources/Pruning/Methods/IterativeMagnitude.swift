@@ -6,9 +6,9 @@ public enum IMPRetraining: String, Codable, Sendable {
     /// Weight rewinding: surviving weights, biases, batch norm and buffers go back to θ_k, the
     /// state after k optimizer steps from initialisation (k = 0: the original lottery ticket).
     case rewind
-    /// Fine-tuning: keep the trained weights, retrain at a constant small learning rate.
+    /// Fine-tuning: keep the trained weights, retrain at the original run's constant final learning rate.
     case fineTune = "fine-tune"
-    /// Learning-rate rewinding: keep the trained weights, replay the whole schedule each round.
+    /// Learning-rate rewinding: keep the trained weights, replay the original run's last rates each round.
     case learningRateRewind = "lr-rewind"
     /// Zimmer et al.'s scaled LR restarting: the original schedule squeezed into each retraining.
     case slr
@@ -77,9 +77,9 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
     /// Rewinding only: k, optimizer steps of dense training before θ_k is saved. nil = the variant's
     /// default; for `imp-rewind` max(1, ⌊0.02·B/(R+1)⌉), i.e. about 2 % of a cycle (card: 1–2 % of T).
     public var rewindSteps: Int?
-    /// Fine-tuning only: the constant learning rate as a fraction of the recipe's base rate
-    /// (Renda: 0.001 after 0.1, the final rate of the 0.1 → 0.01 → 0.001 schedule).
-    public var fineTuningLRFactor: Float = 0.01
+    /// Fine-tuning only: the constant learning rate; nil = the original run's final rate
+    /// (`OriginalRun.finalLearningRate`; Renda: 0.001, the final rate of the 0.1 → 0.01 → 0.001 schedule).
+    public var fineTuningLR: Float?
     /// When the budget cannot give each of the R rounds p needs a cycle (of `cycleSteps`, or ≥ 1 step),
     /// prune in as many rounds as it affords, each at the higher rate 1 − f^(1/R); otherwise fail.
     public var fitRoundsToBudget = true
@@ -94,8 +94,10 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
     /// J: prune in exactly J phases, each removing q = 1 − f^(1/J) of the surviving weights (global scope;
     /// layerwise: at most J rounds at raised rates); nil = rounds from `rate`. Default: the variant's.
     public var phases: Int?
-    /// Zimmer et al.'s schedules (slr, clr, llr, allr): the dense run that produced the checkpoint.
-    public var original = OriginalTraining()
+    /// The dense run that produced the checkpoint, for the rules that read it (fine-tune, lr-rewind, slr, clr,
+    /// llr, allr; BIMP's dense phase): nil = the checkpoint's record (`Session.originalTraining`); when set, it
+    /// overrides the record. A checkpoint without a record (a PyTorch export) needs it, or those rules fail.
+    public var original: OriginalTraining?
     /// BIMP only: T_r/B, the share of the budget for the pruning phases' retraining (the rest trains the
     /// dense network from initialisation).
     public var retrainingFraction = 0.2
@@ -107,7 +109,7 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
 
     enum CodingKeys: String, CodingKey {
         case scope, rate, convRate, classifierRateFactor, pruneClassifier, cycleSteps, rewindSteps
-        case fineTuningLRFactor, fitRoundsToBudget, stopOnLayerCollapse, finalTrainingSteps, phases, original
+        case fineTuningLR, fitRoundsToBudget, stopOnLayerCollapse, finalTrainingSteps, phases, original
         case retrainingFraction
     }
 }
@@ -129,14 +131,20 @@ public struct IMPConfiguration<Variant: IMPVariant>: MethodConfiguration {
 ///   k, which this matches up to O(k/T) (choice made here, since the session lays schedules per call).
 /// - Fine-tuning and LR rewinding (`startingPoint = .trained`: the dense checkpoint is the trained net of
 ///   round 1): R rounds of {prune, retrain one cycle}, the last retraining being the fine-tuning phase, so
-///   cycle = ⌊B/R⌋. Fine-tuning trains at a constant `fineTuningLRFactor`·lr, installed as the session's
-///   recipe adjustment so the final fine-tuning follows the same rule; LR rewinding replays the recipe's
-///   full schedule over every cycle. (Renda's weight rewinding to epoch T − t needs the checkpoint's
-///   training trajectory, which a checkpoint does not carry; it is not offered from a trained start.)
-///   Zimmer et al.'s SLR, CLR, LLR and ALLR (card `imp-slr.md`) split B the same way; each retraining's
-///   rate follows `RetrainingSchedule` (installed as the recipe adjustment, like fine-tuning).
+///   cycle = ⌊B/R⌋. The rules read the original run (the checkpoint's record, `Session.originalTraining`,
+///   or the configuration's `original`, which overrides it; without either they fail) and are installed as
+///   the session's recipe (and schedule) adjustment, so the final fine-tuning follows the same rule:
+///   fine-tuning trains at a constant rate, `fineTuningLR` or the original run's final rate (the mean rate of
+///   its final epoch when it decays every step, else its last rate: `OriginalRun.finalLearningRate`); LR
+///   rewinding trains a cycle of t steps at the original run's last t rates, η_orig(L − t + j) for
+///   j = 0..<t (Renda's S restricted to [T − t, T], counted in optimizer steps as Zimmer et al.'s LRW; a cycle
+///   longer than the original run starts with t − L steps at its first rate, then replays all of it). The
+///   optimizer is the session's, with its rate replaced. (Renda's weight rewinding to epoch T − t needs the
+///   checkpoint's training trajectory, which a checkpoint does not carry; it is not offered from a trained
+///   start.) Zimmer et al.'s SLR, CLR, LLR and ALLR (card `imp-slr.md`) split B the same way; each
+///   retraining's rate follows `RetrainingSchedule`.
 /// - BIMP (`trainsDenseFirst`, from initialisation): B − round(`retrainingFraction`·B) dense steps with the
-///   `original` schedule, then the prune/retrain rule above with ALLR inside the remaining T_r steps.
+///   original run's rate and schedule, then the prune/retrain rule above with ALLR inside the remaining T_r steps.
 /// When B cannot give each of the R rounds a cycle (of `cycleSteps`, or at least one step), the rounds are
 /// capped at what B affords and each prunes at 1 − (1 − p)^(ρ*/R) (`fitRoundsToBudget`, the default);
 /// with `fitRoundsToBudget` off, or when not even one round fits, a configuration that needs more than
@@ -173,8 +181,7 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
         session.report("imp: \(plan.rounds) rounds, cycle \(schedule.cycleSteps) steps, k = \(schedule.rewindSteps)")
         for entry in session.prunable { try session.setMask(Mask.ones(entry.parameter.value.shape), for: entry.name) }
         try trainDense(session, steps: dense)
-        if Variant.retraining == .fineTune { installFineTuningRule(session) }
-        let drops = try installRestartingRule(session, denseSteps: dense)
+        let drops = try installRetrainingRule(session, denseSteps: dense)
         var rewindPoint: SessionSnapshot?
         if Variant.retraining == .rewind {
             try session.train(steps: schedule.rewindSteps, recipe: Self.rewindRecipe(session.recipe), phase: "imp to θ_k")
@@ -230,18 +237,6 @@ public struct IterativeMagnitude<Variant: IMPVariant>: PruningMethod {
             if configuration.stopOnLayerCollapse {
                 throw IterativePruningError.layerCollapse(method: Self.name, parameter: empty, round: round)
             }
-        }
-    }
-
-    /// Fine-tuning: every later `train` call (rounds and the final fine-tuning) at a constant small rate.
-    private func installFineTuningRule(_ session: Session) {
-        let previous = session.recipeAdjustment
-        let factor = configuration.fineTuningLRFactor
-        session.recipeAdjustment = { recipe, call in
-            var recipe = recipe
-            recipe.schedule = .constant
-            recipe.optimizer.learningRate *= factor
-            return previous?(recipe, call) ?? recipe
         }
     }
 

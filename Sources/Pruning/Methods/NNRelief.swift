@@ -22,7 +22,12 @@ import Training
 ///   retentionLevels`), i.e. the top entries by q = (1 − ρ)/(1 − α_l) over all layers. Entries the rule
 ///   prunes at every α (the smallest tie group) rank last, ties by state-dict position; so a kernel slice
 ///   can be split at the boundary. Dead units are removed first; after selection, disconnected units are
-///   removed and the freed count refilled from the ranking until no unit is disconnected.
+///   removed and the freed count refilled from the ranking until no unit is disconnected. When the dead
+///   and disconnected units leave fewer live entries than the target (a dead conv filter takes its
+///   outgoing weights in every row of the next layer with it), all live entries are kept and the rest is
+///   filled with the dead and disconnected units' next-ranked entries, so every iteration meets its count
+///   (reported as `… entries of dead or disconnected units filled in`). A target above the entries still
+///   unpruned (masks set before the run) fails with `PruningError.targetUnreachable`.
 /// - **Forward order.** All layers are scored from one forward pass with the masks of the previous
 ///   iteration (the official code re-runs each layer on inputs pruned earlier in the same iteration).
 /// - **Scope.** Weights and biases (card: biases are ranked and pruned; `pruneBiases`) of every conv and
@@ -130,14 +135,19 @@ public struct NNRelief: PruningMethod {
         for r in 1...iterations {
             if r > 1 { try retrain(session, steps: cycle, phase: "nnrelief retraining \(r - 1)/\(iterations - 1)") }
             let fraction = r == iterations ? f : pow(f, Double(r) / Double(iterations))
-            let target = min(Int((fraction * total).rounded()), session.keptCount)
+            let target = Int((fraction * total).rounded())
+            guard target <= session.keptCount else {
+                throw PruningError.targetUnreachable(method: Self.name, target: target, available: session.keptCount,
+                                                     reason: "iteration \(r) can keep only entries that are not pruned yet")
+            }
             let selection = try ReliefSelection(session: session, chain: chain, batch: batch,
                                                 alphaConv: configuration.alphaConv,
                                                 alphaLinear: configuration.alphaLinear,
                                                 aggregation: configuration.aggregation, method: Self.name)
-            let scale = try selection.apply(keeping: target, to: session)
+            let (scale, filled) = try selection.apply(keeping: target, to: session)
             session.report("nnrelief iteration \(r)/\(iterations): kept \(session.keptCount) of \(Int(total)), "
-                + "α scale t = \(scale)")
+                + "α scale t = \(scale)" + (filled > 0 ? ", \(filled) entries of dead or disconnected units "
+                + "filled in to meet the target" : ""))
         }
     }
 

@@ -14,7 +14,7 @@ import Training
 /// before training. The final replay trains with a fresh data order (its own training call), so it is not
 /// the searched trial itself. Choices where the card is uncertain: grid {0.01, 0.02, …, 0.10} (the card's
 /// first suggestion); the schedule shape is the session recipe's, laid over each cycle with the candidate
-/// as its base rate (the base of `imp-lr-rewind`, SILO's default pairing).
+/// as its base rate (not the original run's last rates that `imp-lr-rewind`, SILO's default base, replays).
 public struct SILOOracle: PruningMethod {
     /// The grid and the IMP rate.
     public struct Configuration: MethodConfiguration {

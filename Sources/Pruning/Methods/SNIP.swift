@@ -38,14 +38,6 @@ public struct SNIP: PruningMethod {
 
     public var scope: PrunableScope { InitialisationScoring.scope(pruneClassifier: configuration.pruneClassifier) }
 
-    /// Normalised connection sensitivities s_j = |θ_j g_j| / Σ_k |θ_k g_k| (all zero when every product is zero).
-    public static func sensitivities(weights: [Float], gradients: [Float]) -> [Double] {
-        precondition(weights.count == gradients.count, "\(weights.count) weights, \(gradients.count) gradients")
-        let raw = zip(weights, gradients).map { abs(Double($0) * Double($1)) }
-        let total = raw.reduce(0, +)
-        return total > 0 ? raw.map { $0 / total } : raw
-    }
-
     public func run(_ session: Session) throws {
         session.report("scoring")
         let batch = try session.scoringBatch(size: configuration.batchSize)
