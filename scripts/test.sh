@@ -13,6 +13,6 @@ smoke="$(mktemp -d)"
 trap 'rm -rf "$smoke"' EXIT
 export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
 start=$SECONDS
-.build/release/prunebench run suites/smoke.yaml --threads 2 --results "$smoke/results" --reports "$smoke/reports"
+.build/release/prunebench run suites/smoke.yaml --jobs 2 --threads 1 --results "$smoke/results" --reports "$smoke/reports"
 .build/release/prunebench check --baseline baselines/smoke.csv --suite smoke --results "$smoke/results"
 echo "smoke suite and baseline check: $((SECONDS - start)) s"
