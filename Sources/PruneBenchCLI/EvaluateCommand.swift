@@ -9,7 +9,8 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a checkpoint: top-1/top-5 accuracy and loss on the test split of a dataset.",
         discussion: """
-            The architecture comes from the checkpoint; a plain PyTorch state_dict needs --model. \
+            The architecture comes from the checkpoint unless --model or --architecture-file is given; \
+            a plain PyTorch state_dict needs one of them. \
             Masks stored in the checkpoint are applied.
             """)
 
@@ -26,18 +27,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let stored = try Checkpoint.read(path: checkpoint)
         let dataset = try DatasetFile.read(path: source.dataset)
-        let architecture: Architecture
-        if let saved = try stored.decodeArchitecture(as: Architecture.self), source.model == nil {
-            architecture = saved
-        } else {
-            architecture = try source.architecture(for: dataset)
-        }
-        var unused = SeededGenerator(seed: 0)
-        let model = try Model(architecture, random: &unused)
-        try model.load(stateDict: stored.stateDict)
-        try applyMasks(stored.maskDict, to: model, file: checkpoint)
+        let model = try source.model(checkpoint: checkpoint, dataset: dataset)
+        let architecture = model.architecture
         let data: ImageSplit
         switch split {
         case "train": data = dataset.train
@@ -55,6 +47,26 @@ struct Evaluate: ParsableCommand {
         print("\(checkpoint) (\(architecture.name)) on \(dataset.name) \(split) (\(result.count) images):")
         print(String(format: "top-1 %.2f %%  top-5 %.2f %%  loss %.4f  (%.2f s)",
                      100 * result.top1, 100 * result.top5, result.loss, seconds))
+    }
+}
+
+extension ModelSource {
+    /// The model of the checkpoint at `path`: its recorded architecture unless `--model` or
+    /// `--architecture-file` is given (a plain PyTorch state_dict has none), its weights loaded and its
+    /// stored masks applied.
+    func model(checkpoint path: String, dataset: ImageDataset) throws -> Model {
+        let stored = try Checkpoint.read(path: path)
+        let architecture: Architecture
+        if model == nil, architectureFile == nil, let saved = try stored.decodeArchitecture(as: Architecture.self) {
+            architecture = saved
+        } else {
+            architecture = try self.architecture(for: dataset)
+        }
+        var unused = SeededGenerator(seed: 0)
+        let model = try Model(architecture, random: &unused)
+        try model.load(stateDict: stored.stateDict)
+        try applyMasks(stored.maskDict, to: model, file: path)
+        return model
     }
 }
 

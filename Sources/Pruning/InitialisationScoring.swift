@@ -55,8 +55,10 @@ public enum InitialisationScoring {
     }
 
     /// `perClass` training examples of every class (fewer when a class has fewer), drawn from a
-    /// permutation of the training split on stream `purpose`, ordered by class then draw, normalised.
+    /// permutation of the training split on stream `purpose`, ordered by class then draw, normalised;
+    /// `Session.scoringExamples` instead, whole and in order, when set.
     public static func classBalancedBatch(_ session: Session, perClass: Int, purpose: String = "scoring") throws -> Batch {
+        if let given = try session.scoringExamplesBatch() { return given }
         let split = session.data.training
         var random = session.random(purpose)
         let classes = session.model.architecture.classes
