@@ -13,8 +13,10 @@ the float32 weights of a checkpoint. docs/scores.md states every convention; in 
                     lenet5.h5 is a plain state_dict (no attributes: the command needs --model lenet5);
                     resnet20.h5 carries its architecture (widths 4, 8, 16, shortcut B).
   <model>-scores.h5 per method a group `<method>/` with `scores/<name>` (float32) and `masks/<name>`
-                    (uint8) at compression 8, attributes `compression` and `keep_fraction`. The layer-*
-                    methods' scores are hard links to their global-* twins' (same scores, other masks).
+                    (uint8) at compression 8, attributes `configuration` (the method's JSON), `compression`
+                    and `keep_fraction`; `grasp-*` groups are GraSP under other configurations. The layer-*
+                    methods' scores are hard links to their global-* twins' (same scores, other masks),
+                    magnitude-init's to global-magnitude's weights (both |theta|).
 
 Methods (prunable = conv/linear weight and bias but the classifier for ShrinkBench; weights only,
 classifier excluded, for the at-init methods; f = (total/c - nonprunable)/prunable):
@@ -23,6 +25,8 @@ classifier excluded, for the at-init methods; f = (total/c - nonprunable)/prunab
   global-/layer-activation   ShrinkBench's |W * n(input)| and |b * mean(n)|, train-mode forward
   snip                       |theta * dL/dtheta|, eval mode, mean cross-entropy; keep round(f N) largest
   magnitude-init             |theta|; keep round(f N) largest
+  grasp, grasp-*             S = -theta * Hg (exact double backward), see grasp() and GRASP_CASES; keep the
+                             round(f N) smallest S (largest -S first, ties to the lower index)
   synflow                    round 1: |theta * dR/dtheta| of the |state| network on one all-ones input in
                              eval mode (data-free); mask after 100 rounds of the exponential schedule
                              d_k = f^(k/100), keeping round(d_k N) each round, pruned entries ranked last
@@ -265,6 +269,50 @@ def synflow_masks(model, parameters, shape, f):
     return masks
 
 
+def all_layer_weights(model):
+    """(name, weight) of every Conv2d and Linear, the classifier included: GraSP's g and Hg span these."""
+    return [(f"{p}.weight", m.weight) for p, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+
+
+def grasp(model, x, y, halves, train, temperature, normalise):
+    """GraSP's S = -theta * Hg (pruner/GraSP.py, re-initialisation off): g summed over the parts (the two
+    halves, first N//2 examples then the rest, or the whole batch), Hg summed over the parts' exact
+    double-backward products H_part g, each part's loss the mean cross-entropy of logits / T; scores
+    divided by |sum S| + 1e-10 over every layer when normalising. Returns S of the prunable weights."""
+    model = copy.deepcopy(model)
+    model.train(train)
+    named = all_layer_weights(model)
+    weights = [w for _, w in named]
+    n = x.shape[0]
+    parts = [(x[:n // 2], y[:n // 2]), (x[n // 2:], y[n // 2:])] if halves else [(x, y)]
+    g = [torch.zeros_like(w) for w in weights]
+    for xs, ys in parts:
+        for total, part in zip(g, torch.autograd.grad(F.cross_entropy(model(xs) / temperature, ys), weights)):
+            total += part
+    hg = [torch.zeros_like(w) for w in weights]
+    for xs, ys in parts:
+        grads = torch.autograd.grad(F.cross_entropy(model(xs) / temperature, ys), weights, create_graph=True)
+        z = sum((stop * grad).sum() for stop, grad in zip(g, grads))
+        for total, part in zip(hg, torch.autograd.grad(z, weights)):
+            total += part
+    scores = {name: (-w * h).detach() for (name, w), h in zip(named, hg)}
+    if normalise:
+        norm = torch.cat([s.flatten() for s in scores.values()]).sum().abs() + 1e-10
+        scores = {name: s / norm for name, s in scores.items()}
+    return {name: scores[name].numpy() for name, _ in weight_parameters(model)}
+
+
+# GraSP configurations with fixtures: re-initialisation off (PruneBench's Xavier draws are its own; a Swift
+# test shows that re-initialising equals scoring the re-drawn weights), (model, name, switches).
+GRASP_CASES = [
+    ("grasp", {"reinitialiseLinear": False}, dict(halves=True, train=False, temperature=200, normalise=True)),
+    ("grasp-training-mode", {"reinitialiseLinear": False, "trainingMode": True},
+     dict(halves=True, train=True, temperature=200, normalise=True)),
+    ("grasp-one-pass", {"reinitialiseLinear": False, "halves": False, "normalise": False, "temperature": 1},
+     dict(halves=False, train=False, temperature=1, normalise=False)),
+]
+
+
 # ----- writing --------------------------------------------------------------------------------------
 
 def compact(size, shuffle=False):
@@ -272,12 +320,14 @@ def compact(size, shuffle=False):
     return {"compression": "gzip", "shuffle": shuffle} if size >= 8192 else {}
 
 
-def write_method(f, method, scores, masks, f_keep, link=None):
+def write_method(f, method, scores, masks, f_keep, link=None, configuration=None):
     group = f.create_group(method)
+    group.attrs["configuration"] = json.dumps(configuration or {}, sort_keys=True)
     group.attrs["compression"] = COMPRESSION
     group.attrs["keep_fraction"] = f_keep
     for name, s in scores.items():
         if link is not None:
+            assert np.array_equal(f[f"{link}/scores/{name}"][()], s.astype(np.float32))
             group[f"scores/{name}"] = f[f"{link}/scores/{name}"]
         else:
             group.create_dataset(f"scores/{name}", data=s.astype(np.float32), **compact(s.size, shuffle=True))
@@ -311,9 +361,16 @@ def generate(case, arch, plain, seed, images, labels, chosen):
         snip = gradient_times_weight(model, weights, x, y, train=False)
         write_method(f, "snip", snip, top_masks(snip, count_init), f_init)
         init = magnitude(model, weights)
-        write_method(f, "magnitude-init", init, top_masks(init, count_init), f_init)
+        write_method(f, "magnitude-init", init, top_masks(init, count_init), f_init, link="global-magnitude")
         flow = synflow_round(model, weights(model), shape)
         write_method(f, "synflow", flow, synflow_masks(model, weights, shape, f_init), f_init)
+        has_batch_norm = any(isinstance(m, nn.BatchNorm2d) for m in model.modules())
+        for name, configuration, switches in GRASP_CASES:
+            if switches["train"] and not has_batch_norm:
+                continue  # the same as inference mode without batch norm (no dropout in these models)
+            removal = grasp(model, x, y, **switches)
+            keep = top_masks({k: -v for k, v in removal.items()}, count_init)
+            write_method(f, name, removal, keep, f_init, configuration=configuration)
     print(f"{case}: {sum(p.numel() for p in model.parameters()):,d} parameters; keep fractions "
           f"{f_shrink:.6f} (ShrinkBench), {f_init:.6f} (at init); "
           f"{os.path.getsize(path):,d} + {os.path.getsize(os.path.join(OUT, f'{case}-scores.h5')):,d} bytes")

@@ -32,23 +32,27 @@ enum ScoreFixture {
         return model
     }
 
-    /// The reference of `method` on `model`: scores and masks by parameter name, and f.
+    /// The reference of one fixture group on a model: the method's configuration JSON, scores and masks
+    /// by parameter name, and f.
     struct Reference {
+        let configuration: String
         let scores: [String: [Float]]
         let masks: [String: [Float]]
         let keepFraction: Double
     }
 
-    static func reference(model: String, method: String) throws -> Reference {
+    /// The fixture group `group` (a method's name, or `grasp-…` for GraSP under another configuration).
+    static func reference(model: String, method group: String) throws -> Reference {
         let file = try File.open(path("\(model)-scores.h5"))
-        let group = try file.group(method)
+        let group = try file.group(group)
         func tensors(_ name: String) throws -> [String: [Float]] {
             let inner = try group.openGroup(name)
             var result: [String: [Float]] = [:]
             for child in try inner.children() { result[child.name] = try inner.openDataset(child.name).read(as: Float.self) }
             return result
         }
-        return Reference(scores: try tensors("scores"), masks: try tensors("masks"),
+        return Reference(configuration: try group.stringAttribute("configuration"),
+                         scores: try tensors("scores"), masks: try tensors("masks"),
                          keepFraction: try group.scalarAttribute("keep_fraction", as: Double.self))
     }
 
