@@ -1,12 +1,35 @@
 import Foundation
 import Testing
 
-/// Runs the built `prunebench` executable and checks its output, its exit status and that failed
-/// imports leave no file behind.
+/// Runs the built `prunebench` executable (it sits beside the test bundle) and checks its output,
+/// its exit status and that failed imports leave no file behind.
 @Suite struct CommandTests {
-    private func prunebench(_ arguments: String...) throws -> CommandOutcome { try runPrunebench(arguments) }
+    /// The `prunebench` executable of this build.
+    private static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("prunebench").path
 
-    private func prunebench(_ arguments: [String]) throws -> CommandOutcome { try runPrunebench(arguments) }
+    private struct Outcome {
+        let output: String
+        let error: String
+        let status: Int32
+    }
+
+    private func prunebench(_ arguments: String...) throws -> Outcome { try prunebench(arguments) }
+
+    private func prunebench(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self),
+                       status: process.terminationStatus)
+    }
 
     /// Writes a gzipped IDX file with the system's gzip.
     private func writeIDX(_ path: String, dimensions: [Int], data: [UInt8]) throws {
@@ -34,7 +57,11 @@ import Testing
         return arguments
     }
 
-    private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory() }
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pb-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
 
     @Test func importIDXThenInspect() throws {
         let directory = try temporaryDirectory()
