@@ -61,7 +61,7 @@ struct Scores: ParsableCommand {
                                              seed: seed, threads: threads)
         let entry = try MethodRegistry.entry(named: self.method)
         let configurationJSON = try entry.canonicalConfiguration(methodConfiguration.map { Foundation.Data($0.utf8) })
-        try file(export, normalization: dataset.normalization, configuration: configurationJSON,
+        try scoresFile(export, normalization: dataset.normalization, configuration: configurationJSON,
                  examples: examples.count).write(to: output)
         let weights = export.scores.reduce(0) { $0 + $1.scores.count }
         var summary = "wrote \(output): \(export.method) scores of \(export.scores.count) parameters "
@@ -74,7 +74,7 @@ struct Scores: ParsableCommand {
     }
 
     /// The output file: scores, masks and how they were computed.
-    private func file(_ export: ScoreExport, normalization: Normalization, configuration: Foundation.Data,
+    private func scoresFile(_ export: ScoreExport, normalization: Normalization, configuration: Foundation.Data,
                       examples: Int) throws -> ScoresFile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
