@@ -11,7 +11,9 @@ the float32 weights of a checkpoint. docs/scores.md states every convention; in 
   <model>.h5        the checkpoint: PyTorch's default initialisation (seeded), then 30 SGD steps on other
                     Fashion-MNIST training images, so weights and batch-norm statistics are not at init.
                     lenet5.h5 is a plain state_dict (no attributes: the command needs --model lenet5);
-                    resnet20.h5 carries its architecture (widths 4, 8, 16, shortcut B).
+                    resnet20.h5 and mlp.h5 carry their architecture (ResNet-20 at widths 4, 8, 16 with
+                    shortcut B; LeNet-300-100's layout at widths 32, 16, whose first layer sees the signed
+                    normalised image).
   <model>-scores.h5 per method a group `<method>/` with `scores/<name>` (float32) and `masks/<name>`
                     (uint8) at compression 8, attributes `configuration` (the method's JSON), `compression`
                     and `keep_fraction`; `grasp-*` groups are GraSP under other configurations. The layer-*
@@ -63,6 +65,7 @@ MODELS = {
     "lenet5": ({"name": "lenet5", "classes": 10, "inputChannels": 1, "inputSize": [28, 28]}, True),
     "resnet20": ({"name": "resnet20", "classes": 10, "inputChannels": 1, "inputSize": [28, 28],
                   "widths": [4, 8, 16], "shortcut": "B"}, False),
+    "mlp": ({"name": "mlp", "classes": 10, "inputChannels": 1, "inputSize": [28, 28], "widths": [32, 16]}, False),
 }
 
 

@@ -8,7 +8,7 @@ import Pruning
 /// reference scores and masks at compression 8 (see the script's docstring and docs/scores.md).
 enum ScoreFixture {
     /// The fixture models; `lenet5.h5` is a plain state_dict (no architecture attribute).
-    static let models = ["lenet5", "resnet20"]
+    static let models = ["lenet5", "resnet20", "mlp"]
     /// The methods the fixtures cover (GraSP: see GraSPScoreTests).
     static let methods = ["global-magnitude", "layer-magnitude", "global-gradient", "layer-gradient",
                           "global-activation", "layer-activation", "snip", "magnitude-init", "synflow"]
