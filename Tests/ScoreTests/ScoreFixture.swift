@@ -9,10 +9,15 @@ import Pruning
 enum ScoreFixture {
     /// The fixture models; `lenet5.h5` is a plain state_dict (no architecture attribute).
     static let models = ["lenet5", "resnet20", "mlp"]
-    /// The methods the fixtures cover (GraSP: see GraSPScoreTests).
+    /// The methods the fixtures cover besides GraSP.
     static let methods = ["global-magnitude", "layer-magnitude", "global-gradient", "layer-gradient",
                           "global-activation", "layer-activation", "snip", "magnitude-init", "synflow"]
     static let compression = 8.0
+    /// GraSP's fixture groups per model: its configurations with re-initialisation off (`grasp`: the
+    /// official code's halves and normalisation in inference mode; `grasp-one-pass`: one pass, T = 1, no
+    /// normalisation; `grasp-training-mode`: the official training mode, where batch norm exists).
+    static let graspCases = [("lenet5", "grasp"), ("lenet5", "grasp-one-pass"), ("mlp", "grasp"), ("mlp", "grasp-one-pass"),
+                             ("resnet20", "grasp"), ("resnet20", "grasp-training-mode"), ("resnet20", "grasp-one-pass")]
 
     static func path(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
@@ -69,10 +74,12 @@ enum ScoreFixture {
 
     /// Flat indices (over `names` in order) where the masks disagree and the reference score is not
     /// within `tolerance` · max |reference| of the reference's keep boundary (the band between its
-    /// largest pruned and smallest kept score): disagreements there are ties up to rounding.
+    /// largest pruned and smallest kept score, negated scores for a method that keeps the lowest):
+    /// disagreements there are ties up to rounding.
     static func unexcusedMaskDifferences(ours: [String: [Float]], reference: Reference, names: [String],
-                                         tolerance: Double) -> [Int] {
-        let scores = names.flatMap { reference.scores[$0] ?? [] }.map(Double.init)
+                                         tolerance: Double, ranking: ScoreRanking = .keepHighest) -> [Int] {
+        let sign = ranking == .keepHighest ? 1.0 : -1.0
+        let scores = names.flatMap { reference.scores[$0] ?? [] }.map { sign * Double($0) }
         let keep = names.flatMap { reference.masks[$0] ?? [] }
         let mine = names.flatMap { ours[$0] ?? [] }
         precondition(scores.count == keep.count && keep.count == mine.count, "mask sizes differ")
