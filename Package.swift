@@ -63,6 +63,8 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden"], swiftSettings: vectorISA),
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], exclude: ["Fixtures"], swiftSettings: vectorISA),
-        .testTarget(name: "CLITests", dependencies: ["prunebench"], swiftSettings: vectorISA),
+        .testTarget(name: "CLITests", dependencies: ["prunebench", "HDF5"], swiftSettings: vectorISA),
+        .testTarget(name: "ScoreTests", dependencies: ["Pruning", "Data", "HDF5", "NN", "Training"], exclude: ["Fixtures"],
+                    swiftSettings: vectorISA),
     ]
 )

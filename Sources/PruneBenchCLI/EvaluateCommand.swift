@@ -9,10 +9,11 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a checkpoint: top-1/top-5 accuracy and loss on the test split of a dataset.",
         discussion: """
-            The architecture comes from the checkpoint; a plain PyTorch state_dict needs --model. \
-            Masks stored in the checkpoint are applied. For a checkpoint that records a validation holdout \
-            (prunebench train), --split val evaluates exactly those held-out examples and --split train the \
-            rest of the training split (what it trained on); otherwise val is the dataset's own val split.
+            The architecture comes from the checkpoint unless --model or --architecture-file is given; \
+            a plain PyTorch state_dict needs one of them. Masks stored in the checkpoint are applied. \
+            For a checkpoint that records a validation holdout (prunebench train), --split val evaluates \
+            exactly those held-out examples and --split train the rest of the training split (what it \
+            trained on); otherwise val is the dataset's own val split.
             """)
 
     @Option(help: "The checkpoint (HDF5).") var checkpoint: String
@@ -28,18 +29,10 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let stored = try Checkpoint.read(path: checkpoint)
         let dataset = try DatasetFile.read(path: source.dataset)
-        let architecture: Architecture
-        if let saved = try stored.decodeArchitecture(as: Architecture.self), source.model == nil {
-            architecture = saved
-        } else {
-            architecture = try source.architecture(for: dataset)
-        }
-        var unused = SeededGenerator(seed: 0)
-        let model = try Model(architecture, random: &unused)
-        try model.load(stateDict: stored.stateDict)
-        try applyMasks(stored.maskDict, to: model, file: checkpoint)
+        let stored = try Checkpoint.read(path: checkpoint)
+        let model = try source.model(checkpoint: checkpoint, dataset: dataset)
+        let architecture = model.architecture
         let (data, what) = try chosenSplit(of: dataset, holdout: try stored.validationHoldout())
         let start = ContinuousClock.now
         let result = try evaluate(model: model, split: data, normalization: dataset.normalization,
@@ -70,6 +63,26 @@ struct Evaluate: ParsableCommand {
             return (validation, "val")
         default: return (dataset.test, "test")
         }
+    }
+}
+
+extension ModelSource {
+    /// The model of the checkpoint at `path`: its recorded architecture unless `--model` or
+    /// `--architecture-file` is given (a plain PyTorch state_dict has none), its weights loaded and its
+    /// stored masks applied.
+    func model(checkpoint path: String, dataset: ImageDataset) throws -> Model {
+        let stored = try Checkpoint.read(path: path)
+        let architecture: Architecture
+        if model == nil, architectureFile == nil, let saved = try stored.decodeArchitecture(as: Architecture.self) {
+            architecture = saved
+        } else {
+            architecture = try self.architecture(for: dataset)
+        }
+        var unused = SeededGenerator(seed: 0)
+        let model = try Model(architecture, random: &unused)
+        try model.load(stateDict: stored.stateDict)
+        try applyMasks(stored.maskDict, to: model, file: path)
+        return model
     }
 }
 

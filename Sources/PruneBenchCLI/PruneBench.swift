@@ -12,6 +12,7 @@ public struct PruneBench: ParsableCommand {
             Inspect.self,
             Train.self,
             Evaluate.self,
+            Scores.self,
             MethodsCommand.self,
             Report.self,
             Run.self,

@@ -35,12 +35,14 @@ public enum InitialisationScoring {
     }
 
     /// dL/dθ of `parameters` for the mean cross-entropy of logits/`temperature` on `batch`, in inference
-    /// mode (copies). Every parameter gradient of the model is zero before and after.
+    /// mode unless `mode` says otherwise (training: batch statistics, dropout from `random`; running
+    /// statistics are updated) (copies). Every parameter gradient of the model is zero before and after.
     public static func lossGradients(model: Model, parameters: [Parameter], batch: Batch, temperature: Float = 1,
+                                     mode: ForwardMode = .inference, random: SeededGenerator = SeededGenerator(seed: 0),
                                      threads: Int = 1) -> [Tensor] {
         precondition(temperature > 0, "temperature \(temperature) must be positive")
         model.zeroGradients()
-        let context = ForwardContext(mode: .inference, threads: threads)
+        let context = ForwardContext(mode: mode, random: random, threads: threads)
         let logits = model.forward(batch.inputs, context: context)
         let scaled = logits.copy()
         let s = scaled.data
@@ -55,8 +57,10 @@ public enum InitialisationScoring {
     }
 
     /// `perClass` training examples of every class (fewer when a class has fewer), drawn from a
-    /// permutation of the training split on stream `purpose`, ordered by class then draw, normalised.
+    /// permutation of the training split on stream `purpose`, ordered by class then draw, normalised;
+    /// `Session.scoringExamples` instead, whole and in order, when set.
     public static func classBalancedBatch(_ session: Session, perClass: Int, purpose: String = "scoring") throws -> Batch {
+        if let given = try session.scoringExamplesBatch() { return given }
         let split = session.data.training
         var random = session.random(purpose)
         let classes = session.model.architecture.classes

@@ -14,6 +14,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
     case maskValue(parameter: String, index: Int, value: Float)
     /// No method is registered under this name.
     case unknownMethod(name: String, known: [String])
+    /// The method ranks by no per-weight score that could be exported (`ScoringMethod`).
+    case noScores(method: String, scoring: [String])
     /// A method's configuration JSON could not be read.
     case badConfiguration(method: String, reason: String)
     /// A snapshot does not belong to this session's model.
@@ -42,6 +44,9 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
             return "mask for '\(parameter)' holds \(value) at flat index \(index); expected 0 or 1"
         case let .unknownMethod(name, known):
             return "unknown pruning method '\(name)'; registered: " + known.joined(separator: ", ")
+        case let .noScores(method, scoring):
+            return "method '\(method)' has no per-weight scores to export; methods with scores: "
+                + scoring.joined(separator: ", ")
         case let .badConfiguration(method, reason):
             return "configuration of method '\(method)': \(reason)"
         case let .snapshotMismatch(reason):

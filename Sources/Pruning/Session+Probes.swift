@@ -4,11 +4,31 @@ import NN
 /// One-batch probes for scoring: the seeded scoring batch, parameter gradients, layer inputs.
 extension Session {
     /// The first batch of a seeded shuffle of the training split (stream `purpose`, default `"scoring"`),
-    /// normalised, without augmentation; `size` is capped at the split's size.
+    /// normalised, without augmentation; `size` is capped at the split's size. When `scoringExamples`
+    /// is set, those examples instead, whole and in order.
     public func scoringBatch(size: Int = 128, purpose: String = "scoring") throws -> Batch {
+        if let given = try scoringExamplesBatch() { return given }
         let loader = try BatchLoader(split: data.training, normalization: data.normalization,
                                      batchSize: min(size, data.training.count), shuffle: true,
                                      random: random(purpose))
+        return loader.batch(epoch: 0, index: 0)
+    }
+
+    /// `scoringExamples` as one normalised batch in their order, or nil when none are set. Throws when
+    /// they are empty, or their image shape or labels do not fit the model.
+    public func scoringExamplesBatch() throws -> Batch? {
+        guard let examples = scoringExamples else { return nil }
+        guard examples.count > 0 else { throw PruningError.data(reason: "the scoring examples are empty") }
+        guard examples.imageShape == model.exampleShape else {
+            throw PruningError.data(reason: "the scoring examples are \(examples.imageShape); "
+                + "model \(model.architecture.name) expects \(model.exampleShape)")
+        }
+        if let label = examples.labels.first(where: { $0 < 0 || Int($0) >= model.architecture.classes }) {
+            throw PruningError.data(reason: "the scoring examples have label \(label); "
+                + "model \(model.architecture.name) has \(model.architecture.classes) classes")
+        }
+        let loader = try BatchLoader(split: examples, normalization: data.normalization, batchSize: examples.count,
+                                     shuffle: false, random: random("scoring"))
         return loader.batch(epoch: 0, index: 0)
     }
 

@@ -45,6 +45,10 @@ public final class Session {
     public var initialisationScale = InitialisationScale.dense
     /// True while the weights are a fresh initialisation no optimizer step has touched yet.
     var weightsAreInitial = false
+    /// When set, every scoring batch is exactly these examples, whole and in order (normalised with
+    /// `data.normalization`), instead of the method's own sampling (`scoringBatch`,
+    /// `InitialisationScoring.classBalancedBatch`): `prunebench scores --batch`.
+    public var scoringExamples: ImageSplit?
     /// True once the method has returned: masks can no longer change.
     public private(set) var masksFrozen = false
     /// The trainer of the `train` call in progress, for hooks (e.g. to reset optimizer state).
@@ -54,9 +58,10 @@ public final class Session {
     let prunableIndex: [String: Int]
 
     /// A session for `method` on `model` (the dense checkpoint; re-initialised from the run's seed
-    /// when the method starts from initialisation) with `budget` optimizer steps.
+    /// when the method starts from initialisation, unless `keepingWeights`: then `model`'s weights are
+    /// the initial weights) with `budget` optimizer steps.
     public init(method: any PruningMethod, model: Model, data: SessionData, compression: Double,
-                seed: UInt64, budget: Int, recipe: TrainingRecipe,
+                seed: UInt64, budget: Int, recipe: TrainingRecipe, keepingWeights: Bool = false,
                 reporter: ((SessionProgress) -> Void)? = nil) throws {
         guard budget >= 0 else { throw PruningError.data(reason: "negative training budget \(budget)") }
         self.method = method
@@ -70,7 +75,7 @@ public final class Session {
         self.prunable = PrunableParameter.list(in: model, scope: method.scope)
         self.prunableIndex = Dictionary(uniqueKeysWithValues: prunable.enumerated().map { ($1.name, $0) })
         try data.validate(for: model)
-        if type(of: method).startingPoint == .initialisation { try reinitialise() }
+        if type(of: method).startingPoint == .initialisation, !keepingWeights { try reinitialise() }
     }
 
     /// The random stream for `purpose` (e.g. `"masks"`, `"scoring"`), derived from the run's seed.

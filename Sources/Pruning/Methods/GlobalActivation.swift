@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `GlobalMagAct`: one threshold on |θ · n(input)| from one seeded batch's layer inputs.
-public struct GlobalActivation: PruningMethod {
+public struct GlobalActivation: ScoringMethod {
     public typealias Configuration = ShrinkBenchBatchConfiguration
     public static let name = "global-activation"
     public static let category = MethodCategory.oneShot
@@ -23,8 +23,11 @@ public struct GlobalActivation: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        try ShrinkBench.activationScores(session, batchSize: configuration.batchSize)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = try ShrinkBench.activationScores(session, batchSize: configuration.batchSize)
-        try ShrinkBench.prune(session, scores: scores, scope: .global)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .global)
     }
 }

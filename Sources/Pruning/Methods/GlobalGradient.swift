@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `GlobalMagGrad`: one threshold on |θ · dL/dθ| from one seeded training batch.
-public struct GlobalGradient: PruningMethod {
+public struct GlobalGradient: ScoringMethod {
     public typealias Configuration = ShrinkBenchBatchConfiguration
     public static let name = "global-gradient"
     public static let category = MethodCategory.oneShot
@@ -22,8 +22,11 @@ public struct GlobalGradient: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        try ShrinkBench.gradientScores(session, batchSize: configuration.batchSize)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = try ShrinkBench.gradientScores(session, batchSize: configuration.batchSize)
-        try ShrinkBench.prune(session, scores: scores, scope: .global)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .global)
     }
 }

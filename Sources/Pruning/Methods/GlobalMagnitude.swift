@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `GlobalMagWeight`: one threshold on |θ| over all prunable weights and biases.
-public struct GlobalMagnitude: PruningMethod {
+public struct GlobalMagnitude: ScoringMethod {
     public typealias Configuration = ShrinkBenchConfiguration
     public static let name = "global-magnitude"
     public static let category = MethodCategory.oneShot
@@ -22,8 +22,11 @@ public struct GlobalMagnitude: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        ShrinkBench.magnitudeScores(session)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = ShrinkBench.magnitudeScores(session)
-        try ShrinkBench.prune(session, scores: scores, scope: .global)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .global)
     }
 }

@@ -1,23 +1,25 @@
+import Data
 import NN
 
 /// GraSP (Wang, Zhang & Grosse, ICLR 2020): keep the weights whose removal least reduces gradient flow,
 /// scored S = −θ ⊙ Hg at initialisation; the largest S are removed.
 ///
-/// Following the official code (`pruner/GraSP.py`): a class-balanced batch of `samplesPerClass` examples
-/// per class (stream `"scoring"`), logits divided by `temperature` = 200, g and Hg taken over the weights
-/// of every Conv2d and Linear layer (classifier included; biases and batch norm not), and — switchable by
-/// `reinitialiseLinear` — the Linear weights of the scoring copy re-drawn Xavier-normal (stream
-/// `"grasp-reinit"`), the scores using those weights; the trained network keeps its own initialisation
-/// (the model is restored bit-exactly after scoring). The official code sums the gradients and HVPs of
-/// the batch's two halves; with both halves' mean losses summed that is g and Hg of L₁ + L₂, a constant
-/// multiple of the whole batch's loss when the halves are equal, so one pass over the batch is used
-/// (the ranking is unchanged).
+/// Following the official code (`pruner/GraSP.py`), each of its quirks a setting (docs/scores.md): a
+/// class-balanced batch of `samplesPerClass` examples per class, class by class (stream `"scoring"`);
+/// logits divided by `temperature` = 200; g and Hg taken over the weights of every Conv2d and Linear
+/// layer (classifier included; biases and batch norm not), each summed over the batch's two halves
+/// (`halves`: g = ∇L₁ + ∇L₂, Hg = H₁g + H₂g, L_i the mean loss of half i); `reinitialiseLinear`: the
+/// Linear weights of the scoring pass re-drawn Xavier-normal (stream `"grasp-reinit"`), the scores using
+/// those weights, the trained network keeping its own initialisation (the model is restored bit-exactly);
+/// `normalise`: S divided by |Σ S| + 1e-10 (ranking unchanged); `trainingMode`: batch norm on each half's
+/// batch statistics, as the official code's copy is never put in eval mode; `officialThreshold`: the
+/// official keep rule S ≤ the ⌊(1 − f)·N⌋-th largest S (one removal fewer).
 ///
 /// Choices: Hg by central finite differences of gradients (`HessianVectorProduct`, relative step
-/// `hvpRelativeStep`) instead of double backprop; scoring in inference mode (see `InitialisationScoring`);
-/// exactly round(f × prunable) weights kept, ties by state-dict position (the official code keeps the
-/// boundary element too); the classifier is not pruned unless `pruneClassifier`.
-public struct GraSP: PruningMethod {
+/// `hvpRelativeStep`) instead of double backprop; scoring in inference mode unless `trainingMode` (see
+/// `InitialisationScoring`); by default exactly round(f × prunable) weights kept, ties by state-dict
+/// position; the classifier is not pruned unless `pruneClassifier`.
+public struct GraSP: ScoringMethod {
     /// GraSP's settings.
     public struct Configuration: MethodConfiguration {
         /// Training examples per class in the scoring batch (official CIFAR configs: 10).
@@ -26,6 +28,17 @@ public struct GraSP: PruningMethod {
         public var temperature: Float = 200
         /// Re-draw Linear weights Xavier-normal in the scoring copy (official default `reinit=True`).
         public var reinitialiseLinear = true
+        /// Sum g and Hg over the batch's two halves, the first ⌊N/2⌋ examples and the rest (official);
+        /// false: one pass over the whole batch (Synaptic-Flow's reimplementation).
+        public var halves = true
+        /// Score in training mode, batch norm on each pass's batch statistics (the official code's copy is
+        /// never put in eval mode); false: inference mode (Synaptic-Flow's, the harness's at-init convention).
+        public var trainingMode = false
+        /// Divide the scores by |Σ S| + 1e-10 over every conv and linear weight (official; ranking unchanged).
+        public var normalise = true
+        /// Keep S ≤ the ⌊(1 − f)·N⌋-th largest S, as the official code (the boundary entry and its ties
+        /// stay); false: keep exactly round(f·N), ties by state-dict position.
+        public var officialThreshold = false
         /// Finite-difference step of the Hessian–gradient product, relative to max(‖θ‖, 1).
         public var hvpRelativeStep = 1e-3
         /// Also prune the classifier's weights.
@@ -45,6 +58,7 @@ public struct GraSP: PruningMethod {
         """
     public static let startingPoint = StartingPoint.initialisation
     public static let targetTolerance = TargetTolerance.entries(1)
+    public static let ranking = ScoreRanking.keepLowest
 
     public let configuration: Configuration
 
@@ -71,38 +85,46 @@ public struct GraSP: PruningMethod {
         }, count: count)
     }
 
-    public func run(_ session: Session) throws {
+    /// S = −θ ⊙ Hg of the prunable weights (signed; the largest are removed), on the Linear weights
+    /// re-drawn when `reinitialiseLinear`; the model is restored bit-exactly afterwards.
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
         session.report("scoring")
         let batch = try InitialisationScoring.classBalancedBatch(session, perClass: configuration.samplesPerClass)
         let original = session.snapshot()
-        let weights = InitialisationScoring.layerWeights(of: session.model)
-        if configuration.reinitialiseLinear { reinitialiseLinear(session) }
-        let parameters = weights.map(\.parameter)
-        let gradient = { InitialisationScoring.lossGradients(model: session.model, parameters: parameters, batch: batch,
-                                                             temperature: configuration.temperature, threads: session.threads) }
-        let g = gradient()
-        let hg = HessianVectorProduct.centralDifference(parameters: parameters, vector: g,
-                                                        relativeStep: configuration.hvpRelativeStep, gradient: gradient)
-        let hgByName = Dictionary(uniqueKeysWithValues: zip(weights.map(\.name), hg))
-        let scores = try session.prunable.map { entry in
-            guard let product = hgByName[entry.name] else {
-                throw PruningError.data(reason: "GraSP has no Hessian-gradient product for '\(entry.name)'")
-            }
-            return (name: entry.name, scores: Self.removalScores(weights: entry.parameter.value, hessianGradient: product))
+        let all: [(name: String, scores: Tensor)]
+        do { all = try layerScores(session, batch: batch) } catch {
+            try session.restore(original, keepingMasks: true)
+            throw error
         }
         try session.restore(original, keepingMasks: true)
-        session.report("thresholding")
-        try session.setMasks(Self.masks(removalScores: scores, keeping: InitialisationScoring.keptCount(session)))
+        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.scores) })
+        return try session.prunable.map { entry in
+            guard let scores = byName[entry.name] else {
+                throw PruningError.data(reason: "GraSP has no Hessian-gradient product for '\(entry.name)'")
+            }
+            return (entry.name, scores)
+        }
     }
 
-    /// Xavier-normal Linear weights, std = √(2 / (fan_in + fan_out)), from stream `"grasp-reinit"`.
-    private func reinitialiseLinear(_ session: Session) {
-        var random = session.random("grasp-reinit")
-        for (_, module) in session.model.modules {
-            guard let linear = module as? Linear else { continue }
-            let std = (2 / Float(linear.inFeatures + linear.outFeatures)).squareRoot()
-            let w = linear.weight.value.data
-            for i in 0..<linear.weight.value.count { w[i] = std * random.nextNormal() }
+    public func run(_ session: Session) throws {
+        let scores = try scores(session)
+        session.report("thresholding")
+        try session.setMasks(masks(scores, keepFraction: session.keepFraction))
+    }
+
+    /// dL/dθ of `parameters` for the mean loss of `part` (logits / T) in the configured mode.
+    func gradient(_ session: Session, parameters: [Parameter], part: Batch) -> [Tensor] {
+        InitialisationScoring.lossGradients(model: session.model, parameters: parameters, batch: part,
+                                            temperature: configuration.temperature,
+                                            mode: configuration.trainingMode ? .training : .inference,
+                                            random: session.random("scoring-dropout"), threads: session.threads)
+    }
+
+    /// H·`vector` of the mean loss of `part` (logits / T) with respect to `parameters`, in the configured mode.
+    func hessianVectorProduct(_ session: Session, parameters: [Parameter], part: Batch, vector: [Tensor]) -> [Tensor] {
+        HessianVectorProduct.centralDifference(parameters: parameters, vector: vector,
+                                               relativeStep: configuration.hvpRelativeStep) {
+            gradient(session, parameters: parameters, part: part)
         }
     }
 }

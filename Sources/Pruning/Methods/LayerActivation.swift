@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `LayerMagAct`: a threshold on |θ · n(input)| per prunable tensor, from one seeded batch.
-public struct LayerActivation: PruningMethod {
+public struct LayerActivation: ScoringMethod {
     public typealias Configuration = ShrinkBenchBatchConfiguration
     public static let name = "layer-activation"
     public static let category = MethodCategory.oneShot
@@ -21,8 +21,11 @@ public struct LayerActivation: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        try ShrinkBench.activationScores(session, batchSize: configuration.batchSize)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = try ShrinkBench.activationScores(session, batchSize: configuration.batchSize)
-        try ShrinkBench.prune(session, scores: scores, scope: .layerwise)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .layerwise)
     }
 }

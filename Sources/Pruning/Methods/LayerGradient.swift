@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `LayerMagGrad`: a threshold on |θ · dL/dθ| per prunable tensor, from one seeded training batch.
-public struct LayerGradient: PruningMethod {
+public struct LayerGradient: ScoringMethod {
     public typealias Configuration = ShrinkBenchBatchConfiguration
     public static let name = "layer-gradient"
     public static let category = MethodCategory.oneShot
@@ -21,8 +21,11 @@ public struct LayerGradient: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        try ShrinkBench.gradientScores(session, batchSize: configuration.batchSize)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = try ShrinkBench.gradientScores(session, batchSize: configuration.batchSize)
-        try ShrinkBench.prune(session, scores: scores, scope: .layerwise)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .layerwise)
     }
 }

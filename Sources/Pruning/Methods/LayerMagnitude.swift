@@ -1,7 +1,7 @@
 import NN
 
 /// ShrinkBench `LayerMagWeight`: a separate threshold on |θ| per prunable tensor, each keeping fraction f.
-public struct LayerMagnitude: PruningMethod {
+public struct LayerMagnitude: ScoringMethod {
     public typealias Configuration = ShrinkBenchConfiguration
     public static let name = "layer-magnitude"
     public static let category = MethodCategory.oneShot
@@ -22,8 +22,11 @@ public struct LayerMagnitude: PruningMethod {
         ShrinkBench.scope(weightsOnly: configuration.weightsOnly, pruneClassifier: configuration.pruneClassifier)
     }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        ShrinkBench.magnitudeScores(session)
+    }
+
     public func run(_ session: Session) throws {
-        let scores = ShrinkBench.magnitudeScores(session)
-        try ShrinkBench.prune(session, scores: scores, scope: .layerwise)
+        try ShrinkBench.prune(session, scores: scores(session), scope: .layerwise)
     }
 }

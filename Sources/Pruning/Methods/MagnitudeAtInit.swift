@@ -5,7 +5,7 @@ import NN
 ///
 /// Choices: weights of conv and linear layers only, the classifier unless `pruneClassifier` is set left
 /// out (harness convention); exactly round(f × prunable) kept, ties by state-dict position.
-public struct MagnitudeAtInit: PruningMethod {
+public struct MagnitudeAtInit: ScoringMethod {
     /// The control's settings.
     public struct Configuration: MethodConfiguration {
         /// Also prune the classifier's weights.
@@ -30,8 +30,11 @@ public struct MagnitudeAtInit: PruningMethod {
 
     public var scope: PrunableScope { InitialisationScoring.scope(pruneClassifier: configuration.pruneClassifier) }
 
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        InitialisationScoring.elementwise(session, [:]) { weight, _ in abs(weight) }
+    }
+
     public func run(_ session: Session) throws {
-        let scores = InitialisationScoring.elementwise(session, [:]) { weight, _ in abs(weight) }
-        try InitialisationScoring.pruneGlobally(session, scores: scores)
+        try InitialisationScoring.pruneGlobally(session, scores: scores(session))
     }
 }

@@ -9,7 +9,7 @@ import NN
 /// `pruneClassifier` (harness convention; the paper ranks it too). Exactly round(f × prunable)
 /// connections are kept, ties broken by state-dict position. The init is the architecture's
 /// PyTorch default re-drawn from the run's seed, not TF variance scaling.
-public struct SNIP: PruningMethod {
+public struct SNIP: ScoringMethod {
     /// SNIP's settings.
     public struct Configuration: MethodConfiguration {
         /// Examples in the scoring batch (card harness default: one batch of 128).
@@ -38,14 +38,18 @@ public struct SNIP: PruningMethod {
 
     public var scope: PrunableScope { InitialisationScoring.scope(pruneClassifier: configuration.pruneClassifier) }
 
-    public func run(_ session: Session) throws {
+    /// |θ ⊙ dL/dθ| on the scoring batch (inference mode, mean cross-entropy), unnormalised.
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
         session.report("scoring")
         let batch = try session.scoringBatch(size: configuration.batchSize)
         let parameters = session.prunable.map(\.parameter)
         let gradients = InitialisationScoring.lossGradients(model: session.model, parameters: parameters, batch: batch,
                                                              threads: session.threads)
         let byName = Dictionary(uniqueKeysWithValues: zip(session.prunable.map(\.name), gradients))
-        let scores = InitialisationScoring.elementwise(session, byName) { abs($0 * $1) }
-        try InitialisationScoring.pruneGlobally(session, scores: scores)
+        return InitialisationScoring.elementwise(session, byName) { abs($0 * $1) }
+    }
+
+    public func run(_ session: Session) throws {
+        try InitialisationScoring.pruneGlobally(session, scores: scores(session))
     }
 }

@@ -17,7 +17,7 @@ import NN
 /// entry, so the mask is monotone even where live scores are zero; each iteration keeps exactly
 /// round(d_k × prunable) entries, ties by state-dict position; the classifier is not pruned unless
 /// `pruneClassifier` (the paper includes it unless `dense_classifier`).
-public struct SynFlow: PruningMethod {
+public struct SynFlow: ScoringMethod {
     /// How the kept fraction falls over the iterations.
     public enum Schedule: String, Codable, Sendable {
         /// d_k = f^(k/n) (the paper's default).
@@ -99,24 +99,30 @@ public struct SynFlow: PruningMethod {
         }
     }
 
+    /// One round's S = |θ ⊙ dR/dθ| of the prunable weights on the session's model as it stands (masked
+    /// weights are zero, so their scores are 0); data-free.
+    public func scores(_ session: Session) throws -> [(name: String, scores: Tensor)] {
+        try Self.scores(model: session.model, parameters: session.prunable.map { (name: $0.name, parameter: $0.parameter) },
+                        threads: session.threads)
+    }
+
     public func run(_ session: Session) throws {
         guard configuration.iterations >= 1 else {
             throw PruningError.badConfiguration(method: Self.name, reason: "iterations must be ≥ 1, got \(configuration.iterations)")
         }
         let keepFraction = try session.keepFraction
-        let parameters = session.prunable.map { (name: $0.name, parameter: $0.parameter) }
         for iteration in 1...configuration.iterations {
             session.report("scoring", step: iteration, of: configuration.iterations)
-            let scores = try Self.scores(model: session.model, parameters: parameters, threads: session.threads)
+            let flow = try scores(session)
             for (index, entry) in session.prunable.enumerated() {
                 guard let mask = entry.parameter.mask else { continue }
-                let s = scores[index].scores.data, m = mask.data
+                let s = flow[index].scores.data, m = mask.data
                 for i in 0..<mask.count where m[i] == 0 { s[i] = -1 }
             }
             let density = Self.density(iteration: iteration, of: configuration.iterations, final: keepFraction,
                                        schedule: configuration.schedule)
             let count = Int((density * Double(session.prunableCount)).rounded())
-            try session.setMasks(Mask.keepingTop(scores, count: count))
+            try session.setMasks(Mask.keepingTop(flow, count: count))
         }
     }
 }
