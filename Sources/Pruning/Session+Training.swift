@@ -59,6 +59,7 @@ extension Session {
         defer { currentTrainer = nil }
         let summary = try trainer.run()
         budget.refund(steps - summary.steps)
+        trainingLog.append((phase, summary.steps, recipe))
         return summary
     }
 
