@@ -107,6 +107,26 @@ public struct LatencyMetrics: Codable, Hashable, Sendable {
     public var imagesPerSecond: Double { medianSeconds > 0 ? Double(batchSize) / medianSeconds : 0 }
 }
 
+/// One training call of a run as it was carried out, after any method's own rule rewrote the recipe.
+public struct TrainingCallUsage: Codable, Hashable, Sendable {
+    /// The phase label (`"fine-tuning"`, `"imp cycle 2/5"`, …).
+    public var phase: String
+    /// Optimizer steps taken.
+    public var steps: Int
+    /// The optimizer's base learning rate, the schedule's peak (warm-up and decay scale it down).
+    public var learningRate: Double
+    /// The schedule's shape (`constant`, `cosine`, `step`, `multiStep`, `linear`, `oneCycle`).
+    public var schedule: String
+
+    /// A value from its parts.
+    public init(phase: String, steps: Int, learningRate: Double, schedule: String) {
+        self.phase = phase
+        self.steps = steps
+        self.learningRate = learningRate
+        self.schedule = schedule
+    }
+}
+
 /// The training a run spent after the dense checkpoint.
 public struct BudgetUsage: Codable, Hashable, Sendable {
     /// Optimizer steps taken (pruning-time training and fine-tuning together).
@@ -119,13 +139,17 @@ public struct BudgetUsage: Codable, Hashable, Sendable {
     /// checkpoint's recorded steps for a method that starts from it, 0 for one that starts from an
     /// initialisation; `nil` when the checkpoint records none.
     public var startingSteps: Int?
+    /// Every training call in order, with the learning rate and schedule it really used
+    /// (`nil` in records written before this was recorded).
+    public var calls: [TrainingCallUsage]?
 
     /// A value from its parts.
-    public init(steps: Int, limit: Int, stepsPerEpoch: Int, startingSteps: Int? = nil) {
+    public init(steps: Int, limit: Int, stepsPerEpoch: Int, startingSteps: Int? = nil, calls: [TrainingCallUsage]? = nil) {
         self.steps = steps
         self.limit = limit
         self.stepsPerEpoch = stepsPerEpoch
         self.startingSteps = startingSteps
+        self.calls = calls
     }
 
     /// Total optimizer steps from initialisation to the final model (`startingSteps` + `steps`), the
@@ -147,11 +171,13 @@ public struct RunMetrics: Codable, Hashable, Sendable {
     public var deadNeuronRate: Double?
     public var latency: LatencyMetrics
     public var budget: BudgetUsage
+    /// The dataset's number of classes (chance top-1 = 1/classes); `nil` in records written before it was recorded.
+    public var classes: Int?
 
     /// A value from its parts.
     public init(beforeFineTuning: EvaluationMetrics, afterFineTuning: EvaluationMetrics,
                 parameters: ParameterCounts, macs: MACCounts, deadNeuronRate: Double?,
-                latency: LatencyMetrics, budget: BudgetUsage) {
+                latency: LatencyMetrics, budget: BudgetUsage, classes: Int? = nil) {
         self.beforeFineTuning = beforeFineTuning
         self.afterFineTuning = afterFineTuning
         self.parameters = parameters
@@ -159,6 +185,7 @@ public struct RunMetrics: Codable, Hashable, Sendable {
         self.deadNeuronRate = deadNeuronRate
         self.latency = latency
         self.budget = budget
+        self.classes = classes
     }
 }
 

@@ -82,7 +82,9 @@ public final class Runner {
             deadNeuronRate: deadNeurons.rate,
             latency: LatencyMeter.measure(model, inputShape: model.exampleShape, repeats: latencyRepeats, threads: threads),
             budget: BudgetUsage(steps: session.budget.used, limit: budget, stepsPerEpoch: stepsPerEpoch,
-                                startingSteps: startingSteps))
+                                startingSteps: startingSteps,
+                                calls: session.trainingLog.map { TrainingCallUsage(phase: $0.phase, steps: $0.steps, recipe: $0.recipe) }),
+            classes: dataset.classCount)
         let masks = try saveModel(model, masks: session.masks, dataset: dataset.name, digest: run.digest)
         clock.lap("measure")
         return RunOutcome(metrics: metrics, masks: masks, phases: clock.phases)
@@ -146,6 +148,16 @@ public final class Runner {
         let location = store.masksURL(digest)
         try checkpoint.write(to: location.url.path)
         return location.relative
+    }
+}
+
+extension TrainingCallUsage {
+    /// The usage of a training call that took `steps` steps with `recipe`; the rate as written
+    /// (0.001), not its Float's binary expansion (0.0010000000475).
+    init(phase: String, steps: Int, recipe: TrainingRecipe) {
+        let rate = recipe.optimizer.learningRate
+        self.init(phase: phase, steps: steps, learningRate: Double("\(rate)") ?? Double(rate),
+                  schedule: recipe.schedule.kind.rawValue)
     }
 }
 

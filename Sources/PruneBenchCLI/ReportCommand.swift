@@ -9,9 +9,12 @@ struct Report: ParsableCommand {
         discussion: """
             Reads one or several results directories (shards merge; a run stored twice counts once), keeps \
             the runs selected by --suite and the filters, and writes into the output directory: \
-            leaderboard.md (or leaderboard.tex with --format latex), leaderboard.csv (mean, std, min, max and n \
-            of every metric per dataset × model × method × target), runs.csv (one row per run), \
-            plots/<dataset>_<model>-compression.svg and -speedup.svg, and a self-contained index.html.
+            leaderboard.md (or leaderboard.tex with --format latex), leaderboard.csv (mean, std, median, min, \
+            max and n of every metric per dataset × model × method × target, with the collapsed seeds, the \
+            group mark, the p-value against the column's best and the recipe), runs.csv (one row per run), \
+            layer-densities.md and .csv (weight density per layer, method and target), \
+            plots/<dataset>_<model>-compression.svg, -speedup.svg and -macs.svg (with the Pareto front), and \
+            a self-contained index.html. See docs/reports.md for how to read them.
             """)
 
     @OptionGroup var selection: RunSelection

@@ -66,6 +66,7 @@ extension Session {
         defer { currentTrainer = nil }
         let summary = try trainer.run()
         budget.refund(steps - summary.steps)
+        trainingLog.append((phase, summary.steps, recipe))
         return summary
     }
 

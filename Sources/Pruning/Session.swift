@@ -53,6 +53,8 @@ public final class Session {
     public private(set) var masksFrozen = false
     /// The trainer of the `train` call in progress, for hooks (e.g. to reset optimizer state).
     public internal(set) var currentTrainer: Trainer?
+    /// Every `train` call so far: its phase, the steps it took and the recipe it really used (after `recipeAdjustment`).
+    public internal(set) var trainingLog: [(phase: String, steps: Int, recipe: TrainingRecipe)] = []
     let root: SeededGenerator
     var trainingCalls = 0
     let prunableIndex: [String: Int]

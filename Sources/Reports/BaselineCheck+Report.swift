@@ -2,11 +2,12 @@ extension BaselineCheck {
     /// The check as plain text: one aligned table row per baseline entry, then new entries,
     /// failed runs and a one-line summary.
     public func report() -> String {
-        let header = ["dataset", "model", "method", "target", "baseline top-1", "new top-1", "Δ", "tol",
-                      "compression", "verdict"]
+        let tracks = verdicts.contains { !$0.key.track.isEmpty }
+        let header = ["dataset", "model"] + (tracks ? ["track"] : []) + ["method", "target", "baseline top-1", "new top-1",
+                                                                         "Δ", "tol", "compression", "verdict"]
         let rows = verdicts.map { verdict -> [String] in
             let key = verdict.key
-            return [key.dataset, key.model, key.method, Formatting.target(key.target) + "×",
+            return [key.dataset, key.model] + (tracks ? [key.track] : []) + [key.method, Formatting.target(key.target) + "×",
                     BaselineCheck.describe(verdict.baseline), verdict.current.map(BaselineCheck.describe) ?? "–",
                     verdict.delta.map { Formatting.signed($0) } ?? "–", verdict.tolerance.map { Formatting.fixed($0, 2) } ?? "–",
                     BaselineCheck.compression(verdict), BaselineCheck.describe(verdict)]
@@ -14,10 +15,7 @@ extension BaselineCheck {
         var lines = BaselineCheck.aligned([header] + rows)
         if !newEntries.isEmpty {
             lines += ["", "New entries (not in the baseline; `prunebench check --update` adds them):"]
-            lines += newEntries.map { entry in
-                "  \(entry.key.dataset) · \(entry.key.model) · \(entry.key.method) at \(Formatting.target(entry.key.target))×: "
-                    + BaselineCheck.describe(entry)
-            }
+            lines += newEntries.map { "  \($0.key.description): " + BaselineCheck.describe($0) }
         }
         if !failedRuns.isEmpty {
             lines += ["", "Failed runs:"]
@@ -26,11 +24,17 @@ extension BaselineCheck {
                     + "seed \(run.spec.seed) (\(run.digest.prefix(12))): \(run.failure ?? "no reason recorded")"
             }
         }
+        if verdicts.contains(where: { $0.status == .improved }) {
+            lines += ["", "An entry that rose beyond tolerance means the method's behaviour changed. If that is intended, "
+                + "refresh the baseline deliberately (`prunebench check --update`) and commit it, saying why."]
+        }
         let count = { (status: CheckVerdict.Status) in self.verdicts.filter { $0.status == status }.count }
         lines += ["", "\(passed ? "PASS" : "FAIL"): \(count(.pass)) passed, \(count(.regressed)) regressed, "
-            + "\(count(.compressionMismatch)) compression mismatches, \(count(.failed)) failed, \(count(.missing)) missing; "
+            + "\(count(.improved)) rose, \(count(.compressionMismatch)) compression mismatches, \(count(.failed)) failed, "
+            + "\(count(.fewerSeeds)) with fewer seeds, \(count(.invalid)) invalid, \(count(.missing)) missing; "
             + "\(newEntries.count) new entries, \(failedRuns.count) failed runs "
-            + "(tolerance: max(\(Formatting.fixed(rule.floor, 2)), \(Formatting.fixed(rule.k, 1))·sqrt(s_b²/n_b + s_n²/n_n)) points; "
+            + "(tolerance from the baseline's spread only: min(\(Formatting.fixed(rule.cap, 2)), max(\(Formatting.fixed(rule.floor, 2)), "
+            + "\(Formatting.fixed(rule.k, 1))·s_b·sqrt(1/n_b + 1/n_n))) points, either direction; "
             + "compression within \(Formatting.fixed(rule.compression * 100, 1)) %)."]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -49,15 +53,21 @@ extension BaselineCheck {
         return Formatting.ratio(old) + " → " + Formatting.ratio(new)
     }
 
-    /// The verdict in words: `pass`, `REGRESSED by 4.20`, `COMPRESSION differs`, `FAILED`, `MISSING`.
+    /// The verdict in words: `pass`, `REGRESSED by 4.20 points (…)`, `ROSE by …`, `COMPRESSION differs`, …
     static func describe(_ verdict: CheckVerdict) -> String {
+        let move = abs(verdict.delta ?? 0), beyond = move - (verdict.tolerance ?? 0)
         switch verdict.status {
         case .pass: return "pass"
         case .regressed:
-            let beyond = -(verdict.delta ?? 0) - (verdict.tolerance ?? 0)
-            return "REGRESSED by \(Formatting.fixed(-(verdict.delta ?? 0), 2)) points (\(Formatting.fixed(beyond, 2)) beyond tolerance)"
+            return "REGRESSED by \(Formatting.fixed(move, 2)) points (\(Formatting.fixed(beyond, 2)) beyond tolerance)"
+        case .improved:
+            return "ROSE by \(Formatting.fixed(move, 2)) points (\(Formatting.fixed(beyond, 2)) beyond tolerance): the method changed"
         case .compressionMismatch: return "COMPRESSION differs"
         case .failed: return "FAILED runs"
+        case .fewerSeeds:
+            return "FEWER SEEDS: \(verdict.current?.runs ?? 0) completed, the baseline has \(verdict.baseline.runs)"
+        case .invalid:
+            return "INVALID: top-1 is not a number in \(verdict.current?.nonFiniteTop1 ?? 0) of \(verdict.current?.runs ?? 0) runs"
         case .missing: return "MISSING from the results"
         }
     }

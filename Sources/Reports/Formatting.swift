@@ -29,6 +29,24 @@ enum Formatting {
         value == value.rounded() ? fixed(value, 0) : fixed(value, 1)
     }
 
+    /// A learning rate in at most 3 significant digits, exponents without padding: `0.1`, `0.001`, `1e-5`.
+    static func rate(_ value: Double) -> String {
+        var text = String(format: "%.3g", value)
+        for (padded, plain) in [("e-0", "e-"), ("e+0", "e"), ("e+", "e")] {
+            text = text.replacingOccurrences(of: padded, with: plain)
+        }
+        return text
+    }
+
+    /// A density in percent with 3 significant digits (`100`, `12.5`, `0.312`).
+    static func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        guard value.isFinite else { return "–" }
+        if value == 0 { return "0" }
+        let digits = Swift.max(0, 2 - Int(log10(abs(value)).rounded(.down)))
+        return fixed(value, digits)
+    }
+
     /// A ratio such as a compression or speedup: `4.00×`.
     static func ratio(_ value: Double) -> String { value.isFinite ? fixed(value, 2) + "×" : "∞" }
 

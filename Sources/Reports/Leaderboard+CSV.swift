@@ -1,23 +1,43 @@
 import Bench
 
 extension Leaderboard {
-    /// The header of `leaderboard.csv`: the cell's keys, then mean, std, min, max and n of every metric.
+    /// The statistics written for every metric, in column order.
+    static let csvStatistics = ["mean", "std", "median", "min", "max", "n"]
+
+    /// The header of `leaderboard.csv`: the cell's keys and facts, then the statistics of every metric.
     public static var csvHeader: [String] {
-        ["dataset", "model", "method", "target_compression", "runs", "failed", "delta_dense"]
-            + Metric.allCases.flatMap { metric in ["mean", "std", "min", "max", "n"].map { "\(metric.rawValue)_\($0)" } }
+        ["dataset", "model", "track", "method", "target_compression", "runs", "failed", "collapsed", "delta_dense",
+         "top_group", "p_vs_best", "off_target", "peak_lr_min", "peak_lr_max", "schedules", "top1_after_ci95"]
+            + Metric.allCases.flatMap { metric in csvStatistics.map { "\(metric.rawValue)_\($0)" } }
     }
 
-    /// `leaderboard.csv`: one row per dataset × model × method × target (empty fields where no run measured).
+    /// `leaderboard.csv`: one row per dataset × model × track × method × target (empty fields where no run
+    /// measured). `top_group` is 1 for the bold entries of the top-1 table (`topGroup`), `p_vs_best` the
+    /// two-sided Welch p-value against the column's best, `off_target` 1 when the achieved compression
+    /// misses the target by more than 1 %.
     public func csvTable() -> CSVTable {
-        CSVTable(header: Leaderboard.csvHeader, rows: rows.map { row in
-            var fields = [row.dataset, row.model, row.method, Formatting.target(row.target), "\(row.runs)", "\(row.failed)",
-                          Formatting.csv(row.deltaFromDense)]
+        var groups: [LeaderboardSection: [Double: ColumnGroup]] = [:]
+        for section in sections {
+            groups[section] = Dictionary(uniqueKeysWithValues: targets(in: section).map { ($0, topGroup(in: section, target: $0)) })
+        }
+        return CSVTable(header: Leaderboard.csvHeader, rows: rows.map { row in
+            let group = groups[LeaderboardSection(dataset: row.dataset, model: row.model, track: row.track)]?[row.target]
+            let isControl = row.method == Leaderboard.denseMethod || group?.best == nil || row[.top1After].count == 0
+            let rates = row.recipes.compactMap(\.peakLearningRate)
+            var schedules: [String] = []
+            for recipe in row.recipes where !schedules.contains(recipe.scheduleText) { schedules.append(recipe.scheduleText) }
+            var fields = [row.dataset, row.model, row.track, row.method, Formatting.target(row.target), "\(row.runs)",
+                          "\(row.failed)", "\(row.collapsed)", Formatting.csv(row.deltaFromDense),
+                          isControl ? "" : (group?.members.contains(row.method) == true ? "1" : "0"),
+                          Formatting.csv(group?.tests[row.method]?.p), row.runs > 0 ? (row.missesTarget() ? "1" : "0") : "",
+                          Formatting.csv(rates.min()), Formatting.csv(rates.max()), schedules.joined(separator: " / "),
+                          Formatting.csv(row[.top1After].confidence95)]
             for metric in Metric.allCases {
                 if let value = row.metrics[metric] {
-                    fields += [Formatting.csv(value.mean), Formatting.csv(value.std), Formatting.csv(value.min),
-                               Formatting.csv(value.max), "\(value.count)"]
+                    fields += [Formatting.csv(value.mean), Formatting.csv(value.std), Formatting.csv(value.median),
+                               Formatting.csv(value.min), Formatting.csv(value.max), "\(value.count)"]
                 } else {
-                    fields += ["", "", "", "", "0"]
+                    fields += ["", "", "", "", "", "0"]
                 }
             }
             return fields

@@ -1,7 +1,9 @@
 extension ReportDocument {
     /// The report as one self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched):
-    /// per section, the plots given in `plots` (SVG documents, keyed by section) and then the tables.
-    public func html(plots: [LeaderboardSection: [String]], sources: [String]) -> String {
+    /// per section, the plots given in `plots` (SVG documents, keyed by section), the tables, and the
+    /// tables of `details` folded under a disclosure (`<details>`).
+    public func html(plots: [LeaderboardSection: [String]], sources: [String],
+                     details: [LeaderboardSection: [TextTable]] = [:]) -> String {
         var out = ["<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
                    "<title>\(escape(title))</title>", "<style>", ReportDocument.css, "</style>", "</head>", "<body>",
@@ -14,13 +16,13 @@ extension ReportDocument {
         if sections.count > 1 {
             out.append("<nav><ul>" + sections.map { section in
                 "<li><a href=\"#\(escape(Leaderboard.fileStem(section.section)))\">"
-                    + "\(escape(section.section.dataset)) · \(escape(section.section.model))</a></li>"
+                    + "\(escape(section.section.title))</a></li>"
             }.joined() + "</ul></nav>")
         }
         if sections.isEmpty { out.append("<p>No runs matched.</p>") }
         for section in sections {
             out.append("<section id=\"\(escape(Leaderboard.fileStem(section.section)))\">")
-            out.append("<h2>\(escape(section.section.dataset)) · \(escape(section.section.model))</h2>")
+            out.append("<h2>\(escape(section.section.title))</h2>")
             out.append("<p>\(escape(section.summary))</p>")
             if let svgs = plots[section.section], !svgs.isEmpty {
                 out.append("<div class=\"plots\">")
@@ -30,6 +32,11 @@ extension ReportDocument {
             out.append("<div class=\"tables\">")
             for table in section.tables { out += ReportDocument.html(table) }
             out.append("</div>")
+            for table in details[section.section] ?? [] {
+                out.append("<details><summary>\(escape(table.title))</summary>")
+                out += ReportDocument.html(table)
+                out.append("</details>")
+            }
             if !section.failures.isEmpty {
                 out.append("<h3>Failed runs</h3><ul class=\"failures\">")
                 out += section.failures.map { "<li>\(escape($0))</li>" }
@@ -80,6 +87,8 @@ extension ReportDocument {
         td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; }
         td.l, th.l { text-align: left; }
         h3 { font-size: 15px; margin: 16px 0 4px; }
+        details { margin: 8px 0; font-size: 13px; }
+        summary { cursor: pointer; font-weight: bold; }
         ul.failures { color: #a00; font-size: 13px; }
         """
 }

@@ -4,8 +4,7 @@ extension ReportDocument {
         var lines = ["# \(ReportDocument.escapeMarkdown(title))", ""]
         for note in notes { lines += [note, ""] }
         for section in sections {
-            lines += ["## \(ReportDocument.escapeMarkdown(section.section.dataset)) · "
-                        + ReportDocument.escapeMarkdown(section.section.model), "", section.summary, ""]
+            lines += ["## \(ReportDocument.escapeMarkdown(section.section.title))", "", section.summary, ""]
             for table in section.tables { lines += ReportDocument.markdown(table) + [""] }
             if !section.failures.isEmpty {
                 lines += ["Failed runs:", ""] + section.failures.map { "- " + ReportDocument.escapeMarkdown($0) } + [""]

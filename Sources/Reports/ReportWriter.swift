@@ -1,8 +1,8 @@
 import Bench
 import Foundation
 
-/// Writes every report file of a results table into one directory, each atomically:
-/// `leaderboard.md` (or `.tex`), `leaderboard.csv`, `runs.csv`, `plots/*.svg` and `index.html`.
+/// Writes every report file of a results table into one directory, each atomically: `leaderboard.md`
+/// (or `.tex`), `leaderboard.csv`, `runs.csv`, `layer-densities.md`/`.csv`, `plots/*.svg` and `index.html`.
 public struct ReportWriter: Sendable {
     /// The text format of the leaderboard tables.
     public enum TableFormat: String, CaseIterable, Sendable {
@@ -15,6 +15,8 @@ public struct ReportWriter: Sendable {
     public var formats: [TableFormat] = [.markdown]
     /// The results directories the table was read from (named in `index.html`).
     public var sources: [String] = []
+    /// The track of a run: the grouping key beside dataset and model (one track by default).
+    public var track: @Sendable (RunRecord) -> String = { _ in "" }
 
     public init(title: String) { self.title = title }
 
@@ -27,22 +29,26 @@ public struct ReportWriter: Sendable {
         do { try FileManager.default.createDirectory(at: plotsFolder, withIntermediateDirectories: true) } catch {
             throw ReportsError.io(file: directory, message: "cannot create the report directory: \(error.localizedDescription)")
         }
-        let leaderboard = Leaderboard(records: table.records)
+        let leaderboard = Leaderboard(records: table.records, track: track)
         let document = leaderboard.document(title: title, failedRuns: table.failed)
         var files: [(String, String)] = []
         if formats.contains(.markdown) { files.append(("leaderboard.md", document.markdown())) }
         if formats.contains(.latex) { files.append(("leaderboard.tex", document.latex())) }
         files.append(("leaderboard.csv", try leaderboard.csvTable().text(file: "leaderboard.csv")))
         files.append(("runs.csv", try table.csvTable().text(file: "runs.csv")))
+        files.append(("layer-densities.md", leaderboard.densityDocument(title: title + " — per-layer density").markdown()))
+        files.append(("layer-densities.csv", try leaderboard.densityCSV().text(file: "layer-densities.csv")))
         var svgs: [LeaderboardSection: [String]] = [:]
         for section in leaderboard.sections {
-            let (compression, speedup) = leaderboard.plots(in: section)
             let stem = Leaderboard.fileStem(section)
-            svgs[section] = [compression.svg(), speedup.svg()]
-            files.append(("plots/\(stem)-compression.svg", compression.svg()))
-            files.append(("plots/\(stem)-speedup.svg", speedup.svg()))
+            for (suffix, plot) in leaderboard.plots(in: section).named {
+                let svg = plot.svg()
+                svgs[section, default: []].append(svg)
+                files.append(("plots/\(stem)-\(suffix).svg", svg))
+            }
         }
-        files.append(("index.html", document.html(plots: svgs, sources: sources)))
+        let details = Dictionary(uniqueKeysWithValues: leaderboard.sections.map { ($0, [leaderboard.densityTable(in: $0)]) })
+        files.append(("index.html", document.html(plots: svgs, sources: sources, details: details)))
         for (name, text) in files {
             try writeAtomically(Data(text.utf8), to: root.appendingPathComponent(name))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Testing
 @testable import Bench
@@ -89,5 +90,23 @@ import Testing
         #expect(counts.layers.map(\.kind) == ["conv2d", "conv2d", "linear", "linear", "linear"])
         #expect(counts.layers.map(\.dense) == [117_600, 240_000, 48_000, 10_080, 840])
         #expect(counts.dense == 416_520)
+    }
+
+    @Test func recordsWithoutTheTrainingLogOrClassCountStillDecode() throws {
+        // A record's metrics as engine 0.3.0 wrote them before calls and classes were stored.
+        let json = """
+            {"afterFineTuning": {"test": {"count": 10, "loss": 0.4, "top1": 0.8, "top5": 0.9}},
+             "beforeFineTuning": {"test": {"count": 10, "loss": 0.4, "top1": 0.8, "top5": 0.9}},
+             "budget": {"limit": 100, "steps": 100, "stepsPerEpoch": 430},
+             "latency": {"batchSize": 128, "samples": [0.001], "threads": 1},
+             "macs": {"layers": []}, "parameters": {"nonzero": 1, "prunable": 1, "prunableNonzero": 1, "total": 1}}
+            """
+        let metrics = try JSONDecoder().decode(RunMetrics.self, from: Data(json.utf8))
+        #expect(metrics.budget.calls == nil && metrics.classes == nil && metrics.budget.steps == 100)
+        // And the new fields round-trip.
+        var logged = metrics
+        logged.budget.calls = [TrainingCallUsage(phase: "fine-tuning", steps: 100, learningRate: 0.001, schedule: "constant")]
+        logged.classes = 10
+        #expect(try JSONDecoder().decode(RunMetrics.self, from: try JSONEncoder().encode(logged)) == logged)
     }
 }

@@ -101,6 +101,9 @@ import Training
             #expect(metrics.parameters.total == 2676)
             #expect(metrics.macs.dense == 2624)
             #expect(metrics.budget.steps == 6 && metrics.budget.limit == 6)
+            // The record logs how it trained (the lr as the suite wrote it) and the dataset's class count.
+            #expect(metrics.budget.calls == [TrainingCallUsage(phase: "fine-tuning", steps: 6, learningRate: 0.05, schedule: "constant")])
+            #expect(metrics.classes == 4)
             #expect(metrics.afterFineTuning.test.count == 200 && metrics.afterFineTuning.validation?.count == 40)
             #expect(metrics.deadNeuronRate.map { $0 >= 0 && $0 <= 1 } == true)
             #expect(metrics.latency.samples.count == 5)

@@ -76,6 +76,22 @@ private struct TrainThenPrune: PruningMethod {
         #expect(session.prunable[0].parameter.value[flat: 0] == 0)
     }
 
+    @Test func theTrainingLogHoldsTheRecipeEachCallReallyUsed() throws {
+        // A modifier's rule (as SILO's) rewrites the recipe of every call: the log keeps the rewritten rate.
+        let session = try Fixtures.session(TrainThenPrune(), budget: 12)
+        session.recipeAdjustment = { recipe, call in
+            var recipe = recipe
+            recipe.optimizer.learningRate = call.index == 0 ? 0.2 : 0.01
+            recipe.schedule = call.index == 0 ? .cosine() : .constant
+            return recipe
+        }
+        try session.execute()
+        #expect(session.trainingLog.map(\.phase) == ["training", "fine-tuning"])
+        #expect(session.trainingLog.map(\.steps) == [5, 7])
+        #expect(session.trainingLog.map(\.recipe.optimizer.learningRate) == [0.2, 0.01])
+        #expect(session.trainingLog.map(\.recipe.schedule.kind) == [.cosine, .constant])
+    }
+
     @Test func initialisationStartIsSeededAndDiffersFromTheCheckpoint() throws {
         let a = try Fixtures.session(TrainThenPrune(), seed: 9)
         let b = try Fixtures.session(TrainThenPrune(), seed: 9)

@@ -6,8 +6,9 @@ import Testing
 /// (read and checked by hand when made; on a difference the new output is left beside for `diff`).
 @Suite struct GoldenTests {
     static let goldenFiles = ["leaderboard.md", "leaderboard.tex", "leaderboard.csv", "runs.csv",
+                              "layer-densities.md", "layer-densities.csv",
                               "plots/fmnist_lenet5-compression.svg", "plots/fmnist_lenet5-speedup.svg",
-                              "plots/fmnist_mlp-compression.svg", "index.html"]
+                              "plots/fmnist_lenet5-macs.svg", "plots/fmnist_mlp-compression.svg", "index.html"]
 
     @Test func writersMatchGoldenFiles() throws {
         let directory = Fixtures.temporaryDirectory()

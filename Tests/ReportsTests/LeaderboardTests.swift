@@ -9,7 +9,7 @@ import Testing
         let board = Leaderboard(records: try Fixtures.records())
         let section = LeaderboardSection(dataset: "fmnist", model: "lenet5")
         #expect(board.sections == [section, LeaderboardSection(dataset: "fmnist", model: "mlp")])
-        #expect(board.methods(in: section) == ["global-magnitude", "random"])
+        #expect(board.methods(in: section) == ["global-magnitude", "random", "snip"])
         #expect(board.targets(in: section) == [2, 4, 8])
         let magnitude = try #require(board.row(section, method: "global-magnitude", target: 8))
         // 89.00, 89.80, 89.40 → mean 89.40; deviations −0.4, 0.4, 0 → sample std sqrt(0.32/2) = 0.4.
@@ -34,8 +34,8 @@ import Testing
     @Test func rankingIntegratesMeanTop1OverLog2Targets() throws {
         let board = Leaderboard(records: try Fixtures.records())
         let ranking = board.ranking(in: LeaderboardSection(dataset: "fmnist", model: "lenet5"))
-        #expect(ranking.map(\.method) == ["global-magnitude", "random"])
-        #expect(ranking.map(\.rank) == [1, 2])
+        #expect(ranking.map(\.method) == ["global-magnitude", "random", "snip"])
+        #expect(ranking.map(\.rank) == [1, 2, 3])
         // Trapezoids over log₂ 2, 4, 8 = 1, 2, 3: (91.0 + 90.6)/2 + (90.6 + 89.4)/2 = 180.8.
         #expect(abs(ranking[0].area - 180.8) < 1e-9 && abs(ranking[0].meanTop1 - 90.4) < 1e-9)
         // (90.2 + 88.5)/2 + (88.5 + 85.0)/2 = 176.1.
@@ -46,9 +46,9 @@ import Testing
         var records = try Fixtures.records()
         records.removeAll { $0.labels.method == "global-magnitude" && $0.spec.compression == 4 }
         let ranking = Leaderboard(records: records).ranking(in: LeaderboardSection(dataset: "fmnist", model: "lenet5"))
-        #expect(ranking.map(\.method) == ["random", "global-magnitude"])
-        #expect(ranking.map(\.rank) == [1, nil])
-        #expect(ranking[1].covered == 2 && ranking[1].targets == 3)
+        #expect(ranking.map(\.method) == ["random", "snip", "global-magnitude"])
+        #expect(ranking.map(\.rank) == [1, 2, nil])
+        #expect(ranking[2].covered == 2 && ranking[2].targets == 3)
     }
 
     @Test func shardsMergeAndDuplicateDigestsCollapse() throws {

@@ -17,11 +17,13 @@ import Testing
         let title = try #require(lines.firstIndex(of: "### Training steps used (mean over seeds)"))
         let table = lines[title...].prefix { !$0.hasPrefix("### Ranking") }
         #expect(table.contains("| global-magnitude | 100 | 100 | 91.7 |"), "\(Array(table))")
+        // The recipe column gives the range of the row's cell means.
+        #expect(markdown.contains("| lr 0.001 · constant · 91.7–100 steps |"))
         #expect(table.contains("| random | 100 | 100 | 100 |")) // 8×: two completed runs, the failed one not counted
         #expect(!table.contains { $0.contains("**") }) // no "best" marking for steps
         let csv = board.csvTable()
         let column = try csv.column("budget_steps_mean", file: "leaderboard.csv")
-        let row = try #require(csv.rows.first { $0[2] == "global-magnitude" && $0[3] == "8" })
+        let row = try #require(csv.rows.first { $0[3] == "global-magnitude" && $0[4] == "8" })
         #expect(row[column] == "91.66666667")
         let runs = ResultsTable(records: records).csvTable()
         let perRun = try runs.column("budget_steps", file: "runs.csv")
