@@ -82,7 +82,7 @@ public struct BaselineCheck: Sendable {
 
     /// Checks the records of `table` against `baseline` under `rule`, in sections by `track`.
     public init(baseline: Baseline, table: ResultsTable, rule: ToleranceRule = ToleranceRule(),
-                track: @escaping @Sendable (RunRecord) -> String = { _ in "" }) {
+                track: @escaping @Sendable (RunRecord) -> String = Leaderboard.recordTrack) {
         let current = Baseline(Leaderboard(records: table.records, track: track))
         let byKey = Dictionary(current.entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let baselineKeys = Set(baseline.entries.map(\.key))

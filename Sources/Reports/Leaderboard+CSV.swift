@@ -22,7 +22,7 @@ extension Leaderboard {
         }
         return CSVTable(header: Leaderboard.csvHeader, rows: rows.map { row in
             let group = groups[LeaderboardSection(dataset: row.dataset, model: row.model, track: row.track)]?[row.target]
-            let isControl = row.method == Leaderboard.denseMethod || group?.best == nil || row[.top1After].count == 0
+            let isControl = Leaderboard.isControl(row.method) || group?.best == nil || row[.top1After].count == 0
             let rates = row.recipes.compactMap(\.peakLearningRate)
             var schedules: [String] = []
             for recipe in row.recipes where !schedules.contains(recipe.scheduleText) { schedules.append(recipe.scheduleText) }

@@ -8,7 +8,7 @@ extension Leaderboard {
     /// seeds, and of all prunable weights together.
     public func densityTable(in section: LeaderboardSection) -> TextTable {
         let layers = layers(in: section)
-        let rows: [[TextTable.Cell]] = rows(in: section).filter { $0.method != Leaderboard.denseMethod && $0.runs > 0 }.map { row in
+        let rows: [[TextTable.Cell]] = rows(in: section).filter { !Leaderboard.isControl($0.method) && $0.runs > 0 }.map { row in
             let byPath = Dictionary(row.layerDensities.map { ($0.path, $0.density) }, uniquingKeysWith: { first, _ in first })
             let prunable = row[.prunableSparsity]
             return [TextTable.Cell(row.method), TextTable.Cell(Formatting.target(row.target) + "×")]

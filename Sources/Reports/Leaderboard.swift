@@ -103,6 +103,14 @@ public struct LeaderboardSection: Hashable, Sendable {
 public struct Leaderboard: Sendable {
     /// The method label of the control that fine-tunes without pruning.
     public static let denseMethod = "dense"
+    /// The controls, one per track: `dense` (post-training) and `dense-scratch` (from initialisation).
+    public static let controlMethods: Set<String> = [denseMethod, "dense-scratch"]
+
+    /// Whether `method` is a track's control (a reference row, not a ranked method).
+    public static func isControl(_ method: String) -> Bool { controlMethods.contains(method) }
+
+    /// The track a record's labels name ("" for records from before tracks): the default grouping key.
+    @Sendable public static func recordTrack(_ record: RunRecord) -> String { record.labels.track ?? "" }
     /// The relative miss of the achieved compression beyond which a cell is flagged (1 %).
     public static let compressionTolerance = 0.01
     public var rows: [LeaderboardRow]
@@ -110,7 +118,7 @@ public struct Leaderboard: Sendable {
     public let track: @Sendable (RunRecord) -> String
 
     /// Aggregates `records` over seeds, in sections by dataset, model and `track` (one track, "", by default).
-    public init(records: [RunRecord], track: @escaping @Sendable (RunRecord) -> String = { _ in "" }) {
+    public init(records: [RunRecord], track: @escaping @Sendable (RunRecord) -> String = Leaderboard.recordTrack) {
         self.track = track
         struct Key: Hashable { var dataset, model, track, method: String; var target: Double }
         let groups = Dictionary(grouping: records) {
@@ -136,7 +144,7 @@ public struct Leaderboard: Sendable {
             let row = rows[index]
             let dense = rows.first {
                 $0.dataset == row.dataset && $0.model == row.model && $0.track == row.track
-                    && $0.method == Leaderboard.denseMethod && $0[.top1After].count > 0
+                    && Leaderboard.isControl($0.method) && $0[.top1After].count > 0
             }
             if let dense { rows[index].deltaFromDense = row[.top1After].mean - dense[.top1After].mean }
         }
@@ -180,13 +188,13 @@ public struct Leaderboard: Sendable {
 
     /// The dense control's row of `section` with at least one completed run, if any.
     public func dense(in section: LeaderboardSection) -> LeaderboardRow? {
-        rows(in: section).first { $0.method == Leaderboard.denseMethod && $0.runs > 0 }
+        rows(in: section).first { Leaderboard.isControl($0.method) && $0.runs > 0 }
     }
 
     /// The pruning methods of `section` (every method but the dense control), in row order.
     public func methods(in section: LeaderboardSection) -> [String] {
         var methods: [String] = []
-        for row in rows(in: section) where row.method != Leaderboard.denseMethod && !methods.contains(row.method) {
+        for row in rows(in: section) where !Leaderboard.isControl(row.method) && !methods.contains(row.method) {
             methods.append(row.method)
         }
         return methods
@@ -194,7 +202,7 @@ public struct Leaderboard: Sendable {
 
     /// The compression targets of the pruning methods of `section`, ascending.
     public func targets(in section: LeaderboardSection) -> [Double] {
-        Set(rows(in: section).filter { $0.method != Leaderboard.denseMethod }.map(\.target)).sorted()
+        Set(rows(in: section).filter { !Leaderboard.isControl($0.method) }.map(\.target)).sorted()
     }
 
     /// The row of `method` at `target` in `section`.

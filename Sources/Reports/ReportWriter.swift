@@ -16,7 +16,7 @@ public struct ReportWriter: Sendable {
     /// The results directories the table was read from (named in `index.html`).
     public var sources: [String] = []
     /// The track of a run: the grouping key beside dataset and model (one track by default).
-    public var track: @Sendable (RunRecord) -> String = { _ in "" }
+    public var track: @Sendable (RunRecord) -> String = Leaderboard.recordTrack
 
     public init(title: String) { self.title = title }
 

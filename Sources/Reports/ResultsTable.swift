@@ -82,5 +82,5 @@ public struct ResultsTable: Sendable {
     }
 
     /// 0 for the dense control (listed first), 1 for every other method.
-    static func controlRank(_ method: String) -> Int { method == Leaderboard.denseMethod ? 0 : 1 }
+    static func controlRank(_ method: String) -> Int { Leaderboard.isControl(method) ? 0 : 1 }
 }
