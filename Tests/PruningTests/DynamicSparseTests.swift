@@ -44,8 +44,69 @@ import Training
         #expect(regrown[flat: 2] == 1 && regrown[flat: 6] == 1) // kept connections stay; new ones are distinct
     }
 
-    /// Runs `method`'s rule through the engine on the fixture (compression 4, 12 steps, SGD with momentum),
-    /// checking the invariants at every update; returns the updates and the session.
+    @Test func setDropCountsFollowEachSign() {
+        // Three negative and five positive active weights, ζ = 0.5: round(1.5) = 2 negatives and round(2.5) = 3
+        // positives closest to zero go (−0.1, −0.5; 0.05, 0.4, 0.6), so −0.9, 0.7 and 0.8 stay.
+        let weight = Tensor(shape: [8], values: [-0.9, 0.05, -0.5, 0.8, 0.4, -0.1, 0.7, 0.6])
+        let result = DropGrow.dropPerSign(weight: weight, mask: Mask.ones([8]), fraction: 0.5)
+        #expect(result.dropped == 5)
+        #expect(result.mask.values == [1, 0, 0, 1, 0, 0, 1, 0])
+    }
+
+    /// One RigL update through the rule `run` builds, against a naive reference on every layer of the fixture:
+    /// the k = ⌊α·n⌋ active weights of smallest |w| are dropped and the k positions inactive after the drop with
+    /// the largest |gradient| are grown (α = 0.3 at step 0; conv keeps 5 weights, so k = 1, not ⌈1.5⌉).
+    @Test func riglUpdateDropsTheSmallestWeightsAndGrowsTheLargestGradients() throws {
+        let session = try Fixtures.session(RigL(), compression: 4, budget: 12)
+        try DynamicSparseTraining.setInitialMasks(session, distribution: .uniform)
+        var random = SeededGenerator(seed: 11)
+        var gradients: [String: Tensor] = [:], expected: [String: [Float]] = [:], drops: [Int] = []
+        for entry in session.prunable {
+            let mask = try #require(entry.parameter.mask), w = entry.parameter.value
+            let g = Tensor(shape: mask.shape, values: (0..<mask.count).map { _ in random.nextNormal() })
+            gradients[entry.name] = g
+            let active = (0..<mask.count).filter { mask[flat: $0] != 0 }
+            let k = Int(0.3 * Double(active.count))
+            let dropped = Set(active.sorted { (abs(w[flat: $0]), $0) < (abs(w[flat: $1]), $1) }.prefix(k))
+            let candidates = (0..<mask.count).filter { mask[flat: $0] == 0 || dropped.contains($0) }
+            let grown = Set(candidates.sorted { (-abs(g[flat: $0]), $0) < (-abs(g[flat: $1]), $1) }.prefix(k))
+            expected[entry.name] = (0..<mask.count).map { i in
+                (mask[flat: i] != 0 && !dropped.contains(i)) || grown.contains(i) ? 1 : 0
+            }
+            drops.append(k)
+        }
+        #expect(drops == [1, 19])
+        let engine = DynamicSparseTraining(session: session, rule: try RigL().rule(steps: 12))
+        let update = try engine.update(step: 0, gradients: gradients)
+        #expect(update.fraction == 0.3 && update.layers.map(\.dropped) == drops)
+        for (name, mask) in session.masks { #expect(mask.values == expected[name], "\(name)") }
+    }
+
+    /// One SET update through the rule `run` builds: on every layer round(ζ·n₋) negative and round(ζ·n₊)
+    /// positive active weights closest to zero are dropped, the others stay, and as many are regrown at
+    /// positions inactive after the drop (ζ = 0.3).
+    @Test func setUpdateDropsPerSignAndRegrowsAsMany() throws {
+        let session = try Fixtures.session(SET(), compression: 4, budget: 12)
+        try DynamicSparseTraining.setInitialMasks(session, distribution: .uniform)
+        let before = try session.prunable.map { ($0.parameter.value.copy(), try #require($0.parameter.mask).copy()) }
+        let update = try DynamicSparseTraining(session: session, rule: try SET().rule(steps: 12, epochSteps: 6)).update(step: 0)
+        for (entry, (w, mask)) in zip(session.prunable, before) {
+            let active = (0..<mask.count).filter { mask[flat: $0] != 0 }
+            let negative = active.filter { w[flat: $0] < 0 }.sorted { (-w[flat: $0], $0) < (-w[flat: $1], $1) }
+            let positive = active.filter { w[flat: $0] > 0 }.sorted { (w[flat: $0], $0) < (w[flat: $1], $1) }
+            let dropped = Set(negative.prefix(Int((0.3 * Double(negative.count)).rounded()))
+                + positive.prefix(Int((0.3 * Double(positive.count)).rounded())) + active.filter { w[flat: $0] == 0 })
+            let now = try #require(entry.parameter.mask)
+            #expect(update.layers.first { $0.name == entry.name }?.dropped == dropped.count, "\(entry.name)")
+            #expect(active.allSatisfy { dropped.contains($0) || now[flat: $0] == 1 }, "\(entry.name): a survivor was dropped")
+            let grown = (0..<now.count).filter { now[flat: $0] != 0 && (mask[flat: $0] == 0 || dropped.contains($0)) }
+            #expect(grown.count == dropped.count && Mask.keptCount(now) == active.count, "\(entry.name)")
+        }
+    }
+
+    /// Runs `rule` (built by the method under test) through the engine on the fixture (compression 4,
+    /// 12 steps, SGD with momentum), checking the invariants at every update; returns the updates and
+    /// the session.
     private func checkedRun(_ rule: DropGrowRule, distribution: SparsityDistribution, method: any PruningMethod,
                             seed: UInt64 = 3) throws -> (updates: [MaskUpdate], session: Session, previouslyActiveGrown: Int) {
         let session = try Fixtures.session(method, compression: 4, seed: seed, budget: 12)
@@ -69,6 +130,11 @@ import Training
                     #expect(momentum.map { $0[flat: i] == 0 } ?? true, "grown weight's momentum not reset")
                     if everActive[index][flat: i] != 0 { previouslyActiveGrown += 1 }
                 }
+                // Connections that stay active keep their optimizer state: only the grown ones are reset.
+                if let momentum, let mask = parameter.mask {
+                    let kept = (0..<mask.count).filter { mask[flat: $0] != 0 && layer.grown[flat: $0] == 0 }
+                    #expect(kept.contains { momentum[flat: $0] != 0 }, "\(layer.name): surviving momentum reset")
+                }
                 if let mask = parameter.mask {
                     for i in 0..<mask.count where mask[flat: i] != 0 { everActive[index][flat: i] = 1 }
                 }
@@ -79,10 +145,11 @@ import Training
     }
 
     @Test func riglKeepsTheParameterCountAndResetsGrownWeights() throws {
-        let rule = DropGrowRule(drop: .smallestMagnitude, growth: .gradient, fraction: 0.3, schedule: .cosine,
-                                interval: 2, endStep: 9)
-        let run = try checkedRun(rule, distribution: .erdosRenyiKernel, method: RigL())
-        // Updates after steps 2, 4, 6, 8 (≤ T_end = 9); none after T_end.
+        var configuration = RigL.Configuration()
+        configuration.updateInterval = 2
+        let rigl = RigL(configuration: configuration)
+        let run = try checkedRun(try rigl.rule(steps: 12), distribution: .erdosRenyiKernel, method: rigl)
+        // Updates after steps 2, 4, 6, 8 (≤ T_end = ⌊0.75·12⌋ = 9); none after T_end.
         #expect(run.updates.map(\.step) == [2, 4, 6, 8])
         #expect(run.updates.contains { $0.layers.contains { Mask.keptCount($0.grown) > 0 } })
         for update in run.updates {
@@ -91,12 +158,24 @@ import Training
     }
 
     @Test func setKeepsTheParameterCountAndResetsMomentum() throws {
-        let rule = DropGrowRule(drop: .perSign, growth: .random, fraction: 0.3, schedule: .constant,
-                                interval: 2, endStep: 12)
-        let run = try checkedRun(rule, distribution: .erdosRenyi, method: SET())
+        var configuration = SET.Configuration()
+        configuration.updateInterval = 2
+        let set = SET(configuration: configuration)
+        let run = try checkedRun(try set.rule(steps: 12, epochSteps: 6), distribution: .erdosRenyi, method: set)
         #expect(run.updates.map(\.step) == [2, 4, 6, 8, 10]) // never after the last step
         // Some grown connections were active before (so they had momentum to reset).
         #expect(run.previouslyActiveGrown > 0)
+        for update in run.updates { #expect(update.fraction == 0.3) }
+    }
+
+    /// The cards' defaults, as `run` builds its rule: RigL drops the smallest |w| and grows by gradient, α = 0.3
+    /// with cosine decay, every ΔT = 100 steps up to T_end = 75 % of the budget; SET drops per sign and grows
+    /// at random, ζ = 0.3 constant, every epoch until the end.
+    @Test func rulesFollowTheCards() throws {
+        #expect(try RigL().rule(steps: 1000) == DropGrowRule(drop: .smallestMagnitude, growth: .gradient, fraction: 0.3,
+                                                            schedule: .cosine, interval: 100, endStep: 750))
+        #expect(try SET().rule(steps: 1000, epochSteps: 6) == DropGrowRule(drop: .perSign, growth: .random, fraction: 0.3,
+                                                                          schedule: .constant, interval: 6, endStep: 1000))
     }
 
     @Test func sameSeedSameResultDifferentSeedDifferent() throws {

@@ -32,6 +32,20 @@ import Pruning
         }
     }
 
+    /// open_lth's randomly_prune draws the kept positions uniformly inside each tensor: the fully connected
+    /// layer's survivors (about 200 of 432) fall about half in each half of the tensor (hypergeometric,
+    /// standard deviation about 5; the bound is 6 of them), and the ticket's own positions are not kept.
+    @Test func randomPruningSpreadsTheSurvivorsUniformly() throws {
+        let control = try Fixtures.session(IterativeMagnitude<LotteryRandomPrune>(), budget: 30)
+        try control.method.run(control)
+        let mask = try #require(control.masks.first { $0.name == "5.weight" }?.mask)
+        let kept = Mask.keptCount(mask)
+        let firstHalf = (0..<216).filter { mask[flat: $0] != 0 }.count
+        #expect(kept > 100 && kept < 332)
+        #expect(abs(Double(firstHalf) - Double(kept) / 2) <= 6 * (Double(kept) / 8).squareRoot(),
+                "\(firstHalf) of \(kept) survivors in the first half")
+    }
+
     @Test func reinitialisationKeepsTheMaskExactly() throws {
         let ticket = try ticket()
         let control = try Fixtures.session(IterativeMagnitude<LotteryReinit>(), budget: 30)

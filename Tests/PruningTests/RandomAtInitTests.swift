@@ -20,4 +20,21 @@ import Testing
         try magnitude.execute()
         #expect(!zip(a.masks, magnitude.masks.map(\.mask)).allSatisfy { $0.isBitwiseEqual(to: $1) })
     }
+
+    /// Like the other at-init controls it starts from the run's seeded initialisation (stream "init"), not
+    /// the trained checkpoint: after pruning every kept entry holds that initialisation's value.
+    @Test func startsFromTheSeededInitialisation() throws {
+        let session = try Fixtures.session(RandomAtInit(), compression: 3)
+        var random = session.random("init")
+        let initial = try Model(Fixtures.architecture, random: &random).stateDict()
+        let checkpoint = try Fixtures.model().stateDict()
+        try session.method.run(session)
+        let masks = Dictionary(uniqueKeysWithValues: session.masks)
+        for (((name, now), (_, fresh)), (_, trained)) in zip(zip(session.model.stateDict(), initial), checkpoint) {
+            let mask = masks[name]
+            #expect((0..<now.count).allSatisfy { mask?[flat: $0] == 0 || now[flat: $0].bitPattern == fresh[flat: $0].bitPattern },
+                    "\(name) is not the seeded initialisation")
+            if Set(fresh.values).count > 1 { #expect(!now.isBitwiseEqual(to: trained), "\(name) is the checkpoint's") }
+        }
+    }
 }

@@ -113,7 +113,44 @@ import Training
         }
         let best = try #require(scores.max { a, b in a.top1 != b.top1 ? a.top1 < b.top1 : a.loss > b.loss })
         #expect(phases.contains("silo-oracle: final max_lr \(best.rate)"), "\(scores) \(phases.filter { $0.hasPrefix("silo") })")
-        #expect(fineTuningRates.count > 0)
+        // The final training replays the chosen rate as its peak (the fixture's schedule decays from it).
+        #expect(fineTuningRates.max() == Float(best.rate))
         #expect(session.budget.used == 12)
+    }
+
+    @Test func oracleContinuesFromTheBestCandidatesWeights() throws {
+        // Rate 0.35 reaches compression 2 (f = 0.433) in two rounds; budget 14, 3 candidates: cycle 2.
+        var configuration = SILOOracle.Configuration()
+        configuration.grid = [0.001, 0.05, 0.3]
+        configuration.rate = 0.35
+        let session = try Fixtures.session(SILOOracle(configuration: configuration), budget: 14)
+        var trials: [(top1: Double, loss: Double, state: [Tensor])] = []
+        var secondRoundStart: [Tensor]?
+        session.reporter = { progress in
+            guard progress.phase.hasPrefix("oracle cycle 1/2"), progress.step == progress.steps,
+                  let result = try? session.evaluate(on: .validation) else { return }
+            trials.append((result.top1, result.loss, session.model.stateDict().map { $0.tensor.copy() }))
+        }
+        session.recipeAdjustment = { recipe, call in
+            if secondRoundStart == nil, call.phase.hasPrefix("oracle cycle 2/2") {
+                secondRoundStart = session.model.stateDict().map { $0.tensor.copy() }
+            }
+            return recipe
+        }
+        try session.method.run(session)
+        #expect(trials.count == 3)
+        // Best validation accuracy, then lower loss, then the earlier candidate.
+        var best = try #require(trials.first)
+        for trial in trials.dropFirst() where trial.top1 > best.top1 || (trial.top1 == best.top1 && trial.loss < best.loss) {
+            best = trial
+        }
+        // Round 2 prunes the best candidate's state: every entry it keeps holds that state's value.
+        let start = try #require(secondRoundStart)
+        let masks = Dictionary(uniqueKeysWithValues: session.masks)
+        for ((name, _), (now, chosen)) in zip(session.model.stateDict(), zip(start, best.state)) {
+            let mask = masks[name]
+            #expect((0..<now.count).allSatisfy { mask?[flat: $0] == 0 || now[flat: $0] == chosen[flat: $0] },
+                    "\(name) does not continue from the best candidate")
+        }
     }
 }

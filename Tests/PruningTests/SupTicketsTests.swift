@@ -99,6 +99,63 @@ import Training
         }
     }
 
+    /// B = 24 with 4 cycles of 3 steps after 12 base steps, RigL base updating every 2 steps.
+    private static func fourCycles() -> SupTickets.Configuration {
+        var configuration = SupTickets.Configuration()
+        configuration.cycleSteps = 3
+        configuration.cycleRate = 0.5
+        configuration.rigl.updateInterval = 2
+        return configuration
+    }
+
+    /// A cycle starts with the card's re-exploration: per layer the ⌊0.5·n⌋ active weights of smallest |w| are
+    /// dropped and as many positions inactive after the drop with the largest dense gradient on the cycle's
+    /// batch (stream "sup-tickets explore 1") are grown. Reference: naive drop and grow on the state at the
+    /// end of the base phase.
+    @Test func explorationGrowsWhereTheGradientIsLargest() throws {
+        let session = try Fixtures.session(SupTickets(configuration: Self.fourCycles()), compression: 4, budget: 24)
+        var expected: [String: [Float]] = [:], atCycleStart: [String: [Float]] = [:]
+        session.reporter = { progress in
+            guard progress.phase == "sup-tickets base", progress.step == 12,
+                  let batch = try? session.scoringBatch(size: session.recipe.batchSize, purpose: "sup-tickets explore 1")
+            else { return }
+            let gradients = session.gradients(on: batch)
+            for entry in session.prunable {
+                guard let mask = entry.parameter.mask, let g = gradients[entry.name] else { continue }
+                let w = entry.parameter.value
+                let active = (0..<mask.count).filter { mask[flat: $0] != 0 }
+                let k = active.count < mask.count ? active.count / 2 : 0
+                let dropped = Set(active.sorted { (abs(w[flat: $0]), $0) < (abs(w[flat: $1]), $1) }.prefix(k))
+                let candidates = (0..<mask.count).filter { mask[flat: $0] == 0 || dropped.contains($0) }
+                let grown = Set(candidates.sorted { (-abs(g[flat: $0]), $0) < (-abs(g[flat: $1]), $1) }.prefix(k))
+                expected[entry.name] = (0..<mask.count).map { i in
+                    (mask[flat: i] != 0 && !dropped.contains(i)) || grown.contains(i) ? 1 : 0
+                }
+            }
+        }
+        session.recipeAdjustment = { recipe, call in
+            if call.phase == "sup-tickets cycle 1/4" {
+                for (name, mask) in session.masks { atCycleStart[name] = mask.values }
+            }
+            return recipe
+        }
+        try session.method.run(session)
+        #expect(expected.count == 2 && atCycleStart.count == 2)
+        for (name, mask) in expected {
+            #expect(atCycleStart[name] == mask, "\(name): the exploration did not grow the largest gradients")
+        }
+    }
+
+    /// The result is the last superposition with batch-norm statistics recomputed for its weights (card):
+    /// recomputing them once more on the same stream changes nothing.
+    @Test func finalBatchNormStatisticsAreRecomputed() throws {
+        let session = try Fixtures.session(SupTickets(configuration: Self.fourCycles()), compression: 4, budget: 24)
+        try session.method.run(session)
+        let final = session.model.buffers.map { $0.tensor.copy() }
+        _ = try session.recalibrateBatchNorm(purpose: "sup-tickets batchnorm 4")
+        #expect(zip(session.model.buffers, final).allSatisfy { $0.tensor.isBitwiseEqual(to: $1) })
+    }
+
     @Test func batchNormRecalibrationAveragesBatchStatistics() throws {
         // Reference: the mean over the pass's batches of each batch's channel mean and unbiased variance of the
         // BN input (conv output), computed here from the recorded inputs by naive loops.

@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Pruning
 import Testing
@@ -56,6 +57,40 @@ import Testing
         for unit in 0..<4 {
             let inSum = (0..<5).reduce(Float(0)) { $0 + incoming[flat: unit * 5 + $1] }
             #expect(abs(inSum - outgoing[flat: unit]) <= 1e-5 * max(1, abs(inSum)), "unit \(unit)")
+        }
+    }
+
+    /// Through `run` with the card's defaults: n = 100 score–prune rounds; after round k exactly
+    /// round(f^(k/n) × prunable) weights are kept (the exponential schedule), and a weight pruned in one
+    /// round never comes back (already pruned entries rank below every live one).
+    @Test func roundsFollowTheExponentialScheduleAndOnlyEverPrune() throws {
+        let session = try Fixtures.session(SynFlow(), compression: 8)
+        let f = try session.keepFraction, total = Double(session.prunableCount)
+        var rounds: [Int] = [], kept: [Int] = [], revived = 0
+        var previous: [Tensor] = []
+        func observe() {
+            let masks = session.masks.map(\.mask)
+            if !previous.isEmpty {
+                kept.append(session.keptCount)
+                for (old, new) in zip(previous, masks) {
+                    revived += (0..<new.count).filter { old[flat: $0] == 0 && new[flat: $0] != 0 }.count
+                }
+            }
+            previous = masks.map { $0.copy() }
+        }
+        session.reporter = { progress in
+            guard progress.phase == "scoring", let step = progress.step else { return }
+            rounds.append(step)
+            if step == 2 { previous = session.masks.map { Mask.ones($0.mask.shape) } }
+            if step >= 2 { observe() }
+        }
+        try session.method.run(session)
+        observe()
+        #expect(rounds == Array(1...100))
+        #expect(kept.count == 100 && revived == 0, "\(revived) pruned weights came back")
+        for (index, count) in kept.enumerated() {
+            let k = Double(index + 1)
+            #expect(count == Int((pow(f, k / 100) * total).rounded()), "round \(index + 1)")
         }
     }
 
