@@ -54,3 +54,30 @@ package func topKCorrect(logits z: UnsafePointer<Float>, labels: [Int32], classe
     }
     return correct
 }
+
+/// Softmax cross-entropy gradient tangent: the derivative of `dL/dz` along a logit tangent `R{z}`.
+///
+/// With `p = softmax(z)` per example, `R{dL/dz} = p ⊙ (R{z} − ⟨p, R{z}⟩) / n`, the loss's Hessian in z times
+/// R{z}; label smoothing does not enter (q is constant). logits, R{z}, result `[n, classes]`.
+package func softmaxCrossEntropyTangent(logits z: UnsafePointer<Float>, logitsTangent rz: UnsafePointer<Float>,
+                                        batch n: Int, classes: Int, gradientTangent rg: UnsafeMutablePointer<Float>) {
+    guard n > 0 else { return }
+    let invN = 1 / Double(n)
+    var p = [Double](repeating: 0, count: classes)
+    for row in 0..<n {
+        let zr = z + row * classes, rzr = rz + row * classes, rgr = rg + row * classes
+        var maxValue = -Float.infinity
+        for c in 0..<classes { maxValue = max(maxValue, zr[c]) }
+        var sumExp = 0.0
+        for c in 0..<classes {
+            p[c] = exp(Double(zr[c] - maxValue))
+            sumExp += p[c]
+        }
+        var mean = 0.0
+        for c in 0..<classes {
+            p[c] /= sumExp
+            mean += p[c] * Double(rzr[c])
+        }
+        for c in 0..<classes { rgr[c] = Float(p[c] * (Double(rzr[c]) - mean) * invN) }
+    }
+}

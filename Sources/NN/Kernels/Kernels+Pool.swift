@@ -136,3 +136,18 @@ package func globalAvgPoolBackward(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutab
     let scale = 1 / Float(size)
     for plane in 0..<planes { (dx + plane * size).update(repeating: dy[plane] * scale, count: size) }
 }
+
+/// Max-pool gather (the forward tangent): y `[planes, OH, OW]` = x `[planes, H, W]` at the maxima that
+/// `maxPool2dForward` recorded in `indices`.
+package func maxPool2dGather(_ x: UnsafePointer<Float>, indices: UnsafePointer<Int32>, _ y: UnsafeMutablePointer<Float>,
+                             planes: Int, height h: Int, width w: Int, outHeight oh: Int, outWidth ow: Int, threads: Int) {
+    let (px, py) = (SharedPointer(x), SharedPointer(y))
+    let pi = SharedIndexPointer(UnsafeMutablePointer(mutating: indices))
+    let chunks = min(planes, 64)
+    parallelFor(chunks: chunks, threads: threads) { chunk, _ in
+        for plane in chunkRange(chunk, of: chunks, count: planes) {
+            let xp = px[plane * h * w], yp = py[plane * oh * ow], ip = pi.base + plane * oh * ow
+            for o in 0..<(oh * ow) { yp[o] = xp[Int(ip[o])] }
+        }
+    }
+}

@@ -2,8 +2,8 @@
 
 /// The rectifier `max(x, 0)` (PyTorch `nn.ReLU`).
 public final class ReLU: Module {
-    private var output: Tensor?
-    private var threads = 1
+    private(set) var output: Tensor?
+    private(set) var threads = 1
 
     /// A ReLU layer.
     public init() {}
@@ -36,7 +36,7 @@ public final class ReLU: Module {
 public final class Dropout: Module {
     /// The probability of zeroing an element.
     public let probability: Float
-    private var mask: Tensor?
+    private(set) var mask: Tensor?
 
     /// A dropout layer with drop probability `probability` in [0, 1].
     public init(probability: Float = 0.5) {
@@ -70,7 +70,7 @@ public final class Dropout: Module {
 
 /// Flattens `[n, ...]` to `[n, product of the rest]` (PyTorch `nn.Flatten`); a view, no copy.
 public final class Flatten: Module {
-    private var inputShape: [Int] = []
+    private(set) var inputShape: [Int] = []
 
     /// A flatten layer.
     public init() {}

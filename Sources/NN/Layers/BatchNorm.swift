@@ -94,11 +94,11 @@ final class BatchNormCore {
     let runningVar: Tensor
     let numBatchesTracked = Tensor(zeros: [])
     /// The mean and 1/√(var + ε) used by the last forward pass, `[C]` each.
-    private let savedMean: Tensor
-    private let savedInvStd: Tensor
-    private var input: Tensor?
-    private var usedBatchStatistics = false
-    private var threads = 1
+    let savedMean: Tensor
+    let savedInvStd: Tensor
+    private(set) var input: Tensor?
+    private(set) var usedBatchStatistics = false
+    private(set) var threads = 1
 
     init(features: Int, momentum: Float, epsilon: Float) {
         precondition(features > 0 && epsilon > 0 && momentum >= 0 && momentum <= 1,
@@ -118,7 +118,7 @@ final class BatchNormCore {
     }
 
     /// `(N, S)` for an input `[N, C, S…]`.
-    private func extents(_ shape: [Int]) -> (batch: Int, size: Int) {
+    func extents(_ shape: [Int]) -> (batch: Int, size: Int) {
         precondition(shape[1] == features, "BatchNorm(\(features)) got input \(shape)")
         return (shape[0], shape.dropFirst(2).reduce(1, *))
     }

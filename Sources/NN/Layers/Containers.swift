@@ -41,8 +41,8 @@ public final class Residual: Module {
     public let shortcut: (name: String, module: any Module)?
     /// Whether a ReLU follows the addition.
     public let activation: Bool
-    private var output: Tensor?
-    private var threads = 1
+    private(set) var output: Tensor?
+    private(set) var threads = 1
 
     /// A block with the given main path, optional shortcut and final ReLU.
     public init(main: [(String, any Module)], shortcut: (String, any Module)?, activation: Bool = true) {

@@ -18,9 +18,9 @@ public final class Conv2d: Module {
     public var bias: Parameter?
     /// When false, `backward` skips dL/dinput and returns zeros (for a network's first layer).
     public var computesInputGradient = true
-    private var input: Tensor?
-    private var threads = 1
-    private let workspace = Workspace<Float>()
+    private(set) var input: Tensor?
+    private(set) var threads = 1
+    let workspace = Workspace<Float>()
 
     /// A layer initialised like PyTorch: weight and bias ~ U(-1/√fan_in, 1/√fan_in), fan_in = in/groups·k².
     public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,

@@ -10,8 +10,8 @@ public final class Linear: Module {
     public var bias: Parameter?
     /// When false, `backward` skips dL/dinput and returns zeros (for a network's first layer).
     public var computesInputGradient = true
-    private var input: Tensor?
-    private var threads = 1
+    private(set) var input: Tensor?
+    private(set) var threads = 1
 
     /// A layer initialised like PyTorch: weight and bias ~ U(-1/√in, 1/√in).
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, random: inout SeededGenerator) {

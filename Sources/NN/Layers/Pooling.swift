@@ -6,9 +6,9 @@ public final class MaxPool2d: Module {
     public let kernelSize: Int
     /// The step between windows.
     public let stride: Int
-    private var inputShape: [Int] = []
-    private let indices = Workspace<Int32>()
-    private var threads = 1
+    private(set) var inputShape: [Int] = []
+    let indices = Workspace<Int32>()
+    private(set) var threads = 1
 
     /// A max-pool layer with `k×k` windows every `stride` (default `kernelSize`) positions.
     public init(kernelSize: Int, stride: Int? = nil) {
@@ -47,8 +47,8 @@ public final class AvgPool2d: Module {
     public let kernelSize: Int
     /// The step between windows.
     public let stride: Int
-    private var inputShape: [Int] = []
-    private var threads = 1
+    private(set) var inputShape: [Int] = []
+    private(set) var threads = 1
 
     /// An average-pool layer with `k×k` windows every `stride` (default `kernelSize`) positions.
     public init(kernelSize: Int, stride: Int? = nil) {
@@ -82,7 +82,7 @@ public final class AvgPool2d: Module {
 
 /// Global average pooling `[N, C, H, W] -> [N, C]` (PyTorch `AdaptiveAvgPool2d(1)` followed by flatten).
 public final class GlobalAvgPool2d: Module {
-    private var inputShape: [Int] = []
+    private(set) var inputShape: [Int] = []
 
     /// A global average-pool layer.
     public init() {}
@@ -107,7 +107,7 @@ public final class GlobalAvgPool2d: Module {
 }
 
 /// The output shape of a k×k / stride pooling of a `[N, C, H, W]` input.
-private func pooledShape(_ shape: [Int], kernel: Int, stride: Int, layer: String) -> [Int] {
+func pooledShape(_ shape: [Int], kernel: Int, stride: Int, layer: String) -> [Int] {
     precondition(shape.count == 4, "\(layer) needs [N, C, H, W], got \(shape)")
     precondition(shape[2] >= kernel && shape[3] >= kernel, "\(layer)(\(kernel)) input \(shape) too small")
     return [shape[0], shape[1], pooledSize(shape[2], kernel: kernel, stride: stride),

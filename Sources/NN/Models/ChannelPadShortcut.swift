@@ -23,13 +23,22 @@ public final class ChannelPadShortcut: Module {
         precondition(input.shape.count == 4 && input.shape[1] == inChannels,
                      "ChannelPadShortcut expects [N, \(inChannels), H, W], got \(input.shape)")
         inputShape = input.shape
-        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+        return subsampledAndPadded(input)
+    }
+
+    /// `[N, out, H', W'] -> [N, in, H, W]`: the kept pixels get their gradient, the skipped ones zero.
+    public func backward(_ gradOutput: Tensor) -> Tensor { scattered(gradOutput) }
+
+    /// The shortcut applied to `x` `[N, in, H, W]` (the shape of the last forward input).
+    func subsampledAndPadded(_ x: Tensor) -> Tensor {
+        precondition(x.shape == inputShape, "ChannelPadShortcut got \(x.shape) after a forward pass on \(inputShape)")
+        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let oh = (h + stride - 1) / stride, ow = (w + stride - 1) / stride
         let output = Tensor(zeros: [n, outChannels, oh, ow])
-        let x = input.data, y = output.data
+        let xp = x.data, y = output.data
         for b in 0..<n {
             for c in 0..<inChannels {
-                let src = x + (b * inChannels + c) * h * w
+                let src = xp + (b * inChannels + c) * h * w
                 let dst = y + (b * outChannels + c + lower) * oh * ow
                 for i in 0..<oh {
                     for j in 0..<ow { dst[i * ow + j] = src[i * stride * w + j * stride] }
@@ -39,8 +48,8 @@ public final class ChannelPadShortcut: Module {
         return output
     }
 
-    /// `[N, out, H', W'] -> [N, in, H, W]`: the kept pixels get their gradient, the skipped ones zero.
-    public func backward(_ gradOutput: Tensor) -> Tensor {
+    /// The transpose of `subsampledAndPadded`: `[N, out, H', W'] -> [N, in, H, W]`.
+    func scattered(_ gradOutput: Tensor) -> Tensor {
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let oh = gradOutput.shape[2], ow = gradOutput.shape[3]
         let gradInput = Tensor(zeros: inputShape)
@@ -55,5 +64,19 @@ public final class ChannelPadShortcut: Module {
             }
         }
         return gradInput
+    }
+}
+
+/// The shortcut is linear and parameter-free: its tangents go through the same maps as its values.
+extension ChannelPadShortcut: TangentModule {
+    /// R{y}: R{x} subsampled and zero-padded.
+    public func forwardTangent(_ inputTangent: Tensor, context: TangentContext) throws -> Tensor {
+        subsampledAndPadded(inputTangent)
+    }
+
+    /// R{dL/dx}: R{dy} scattered back, as `backward` scatters dy.
+    public func backwardTangent(_ gradOutput: Tensor, _ gradOutputTangent: Tensor,
+                                context: TangentContext) throws -> (gradient: Tensor, tangent: Tensor) {
+        (scattered(gradOutput), scattered(gradOutputTangent))
     }
 }
