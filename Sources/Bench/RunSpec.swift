@@ -79,7 +79,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
     /// A run description at the current layout version.
     public init(engine: String = PruneBenchVersion.engine, checkpoint: FileReference, dataset: FileReference,
                 method: String, configuration: JSONValue = .object([:]), compression: Double, seed: UInt64,
-                budget: TrainingBudget, fineTuning: JSONValue = .object([:])) {
+                budget: TrainingBudget, fineTuning: JSONValue = .object([:]), validation: ValidationSource? = nil) {
         self.version = RunSpec.currentVersion
         self.engine = engine
         self.checkpoint = checkpoint
@@ -90,6 +90,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.seed = seed
         self.budget = budget
         self.fineTuning = fineTuning
+        self.validation = validation == .holdout ? nil : validation
     }
 
     /// The canonical JSON text this run hashes as.

@@ -39,7 +39,7 @@ import Training
         let test = try evaluate(model: model, split: split(40, seed: 7), normalization: normalization)
         var suite = Checkpoint(tensors: model.stateDict())
         try suite.setArchitecture(architecture)
-        try suite.setTraining(Bench.TrainingRecord(recipe: recipe, summary: summary, test: test))
+        try suite.setTraining(Training.TrainingRecord(recipe: recipe, summary: summary, test: test, threads: 1))
         var cli = suite
         try cli.setTraining(Training.TrainingRecord(recipe: recipe, summary: summary, test: test, threads: 1))
         return (model, rates, suite, cli)
