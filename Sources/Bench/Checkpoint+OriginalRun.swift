@@ -7,8 +7,8 @@ extension Checkpoint {
     /// The dense training run recorded in the checkpoint's `training` attribute (`Session.originalTraining`),
     /// or nil when the checkpoint has no record (a PyTorch export).
     ///
-    /// Reads both records the harness writes: `prunebench train`'s `TrainingRecord` (steps and epochs at the
-    /// top) and the suite preparer's (inside `summary`). L is the number of steps the run trained; its steps
+    /// Reads the harness's `TrainingRecord` (steps and epochs at the top) and the record the suite preparer
+    /// wrote before engine 0.4.0 (inside `summary`). L is the number of steps the run trained; its steps
     /// per epoch are L / epochs trained (the trainer counts epochs as steps over the batches per epoch of the
     /// split it trained on), so both are the run's own, whatever split and batch size a pruning run uses.
     func originalRun() throws -> OriginalRun? {

@@ -87,7 +87,7 @@ extension Suite {
         -> [(track: TrackPlan, methods: [(entry: MethodCatalogEntry, configuration: JSONValue, label: String)])] {
         let chosen = try resolvedMethods(catalog)
         let declared = Set(tracks.map(\.track))
-        for (index, method) in chosen.enumerated() where declared.isDisjoint(with: method.entry.tracks) {
+        for (index, method) in chosen.enumerated() where methods != nil && declared.isDisjoint(with: method.entry.tracks) {
             throw BenchError.suite(file: file, key: methods?[index].key ?? "methods", message: "method '\(method.entry.name)' "
                 + "competes in \(method.entry.tracks.map(\.rawValue).joined(separator: ", ")); the suite declares "
                 + "\(tracks.map(\.track.rawValue).joined(separator: ", ")) (add its track or drop the method)")
