@@ -48,11 +48,7 @@ import Training
         let test = try evaluate(model: model, split: split(40, seed: 7), normalization: normalization)
         var suite = Checkpoint(tensors: model.stateDict())
         try suite.setArchitecture(architecture)
-<<<<<<< HEAD
-        try suite.setTraining(Training.TrainingRecord(recipe: recipe, summary: summary, test: test, threads: 1))
-=======
         try suite.setTraining(LegacySuiteRecord(recipe: recipe, summary: summary, test: test))
->>>>>>> 7934ca7
         var cli = suite
         try cli.setTraining(Training.TrainingRecord(recipe: recipe, summary: summary, test: test, threads: 1))
         return (model, rates, suite, cli)
