@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
-        .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training"], swiftSettings: vectorISA),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden", "Reference"], swiftSettings: vectorISA),

@@ -1,27 +1,28 @@
 #!/usr/bin/env python3
 """Exact Hessian–vector products by PyTorch double backward, as fixtures for PruneBench's R-operator.
 
-Writes Tests/ModelTests/Fixtures/hvp-{mlp,lenet5,resnet20}.h5 (needs torch and h5py). Each model is the
-PyTorch twin (tools/pytorch_models.py) of a zoo model at full size for 1x28x28 Fashion-MNIST, 10 classes;
+Writes Tests/ModelTests/Fixtures/hvp-{mlp,lenet5,resnet20,smooth}.h5 (needs torch and h5py). Each model is
+the PyTorch twin (tools/pytorch_models.py) of a zoo model at full size for 1x28x28 Fashion-MNIST, 10 classes
+(`smooth`: a small `sequential` network without ReLU or max-pool, see SMOOTH);
 the batch is 10 training images per class (a seeded permutation of the 60,000, ordered by class then draw,
 as PruneBench's class-balanced scoring batch), normalised as PruneBench normalises Fashion-MNIST in float32:
 (pixel * (1/255) - 0.2860) / 0.3530. References are computed in float64 from the stored (float32) values.
 
 Layout of each file (attribute `architecture`: PruneBench's canonical JSON):
   state_dict/<key>         the weights and buffers (float32 holding float16 values: every float tensor is
-                           rounded to float16 before anything is computed, which halves the compressed size)
+                           rounded to float16 before anything is computed, so they compress to about half)
   batch/images             uint8 [N, 1, 28, 28] raw pixels;  batch/labels  int64 [N]
   random                   int8 ±1, a seeded Rademacher direction v over every parameter, flattened and
                            concatenated in state_dict order
   <mode>/gradient_product/<weight>   H g for v = g = dL/dθ over the conv and linear weights only (GraSP's
                            Hg: θ = those weights, every other parameter fixed); L the mean cross-entropy
-  <mode>/random_product/<param>      H v over every parameter for v = random/, stored for the tensors listed
+  <mode>/random_product/<param>      H v over every parameter for v = `random`, stored for the tensors listed
                            in the group's attribute `stored` (all but the largest weights, to keep files small)
   <mode> is `eval` (PyTorch eval mode, batch norm on running statistics: GraSP's scoring mode) and, for
-  resnet20, `train` (batch statistics; only random_product).
-For resnet20 the batch-norm running statistics are those of two training-mode passes over 256 other
-training images (cumulative average) and γ, β are perturbed (γ = 1 + 0.1·N(0,1), β = 0.1·N(0,1)), so
-neither mode is the identity.
+  resnet20 and smooth, `train` (batch statistics; only random_product).
+Batch-norm running statistics are those of two training-mode passes over 256 other training images
+(cumulative average) and γ, β are perturbed (γ = 1 + 0.1·N(0,1), β = 0.1·N(0,1)), so neither mode is the
+identity.
 
 hvp-lenet5.h5 also holds GraSP's reference (group `grasp`, temperature 200), following the official code
 (alecwangcq/GraSP, pruner/GraSP.py) without its Linear re-initialisation: the batch split into two halves,
@@ -30,7 +31,7 @@ weight, divided by |Σ S| + 1e-10 (`grasp/scores/<weight>`); `grasp/kept/<weight
 `kept` smallest S over the prunable weights (every conv and linear weight but the classifier fc3; ties to
 the lower index in state_dict order), kept = round(density · prunable), density 1/8.
 
-Run from the repository root: python3 tools/hvp_fixtures.py
+Run: python3 tools/hvp_fixtures.py [mlp lenet5 resnet20 smooth] (all by default; resnet20 takes minutes).
 """
 import os
 import sys

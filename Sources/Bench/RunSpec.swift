@@ -113,5 +113,5 @@ public enum ValidationSource: String, Codable, Hashable, Sendable {
 /// Version strings recorded with every run.
 public enum PruneBenchVersion {
     /// The engine version: bump when a change to training, pruning or metrics changes results.
-    public static let engine = "0.4.0"
+    public static let engine = "0.4.1"
 }

@@ -18,8 +18,8 @@ struct GhostChild {
 final class GhostSequential: Module {
     let chain: [GhostChild]
     let paths: [(from: Int, to: Int, path: GhostPath)]
-    private var ran: [(any Module)?] = []
-    private var pathsRan = false
+    private(set) var ran: [(any Module)?] = []
+    private(set) var pathsRan = false
 
     init(chain: [GhostChild], paths: [(from: Int, to: Int, path: GhostPath)]) {
         self.chain = chain
@@ -81,10 +81,10 @@ final class GhostResidual: Module {
     let soft: Bool
     let schedule: GhostSchedule
     let beta: Float
-    private var ran: [any Module] = []
-    private var jumpsRan = false
-    private var blended: GhostActivation?
-    private var output: Tensor?
+    private(set) var ran: [any Module] = []
+    private(set) var jumpsRan = false
+    private(set) var blended: GhostActivation?
+    private(set) var output: Tensor?
 
     init(main: [GhostChild], shortcut: (name: String, module: any Module)?, split: Int, jump1: GhostPath?,
          jump2: GhostPath?, activation: Bool, soft: Bool, schedule: GhostSchedule, beta: Float) {

@@ -48,6 +48,14 @@ public final class GhostNetwork: Network {
 
     public func backward(_ gradOutput: Tensor) -> Tensor { root.backward(gradOutput) }
 
+    /// Hv of the mean cross-entropy on `inputs` through this network (`HessianVectorProduct.compute`): exact
+    /// while no ghost component runs (λ = α = 0, or the options leave them out); throws `TangentError` otherwise.
+    public func hessianVectorProduct(inputs: Tensor, labels: [Int32], parameters: [Parameter], vector: [Tensor],
+                                     context: ForwardContext) throws -> [Tensor] {
+        try HessianVectorProduct.compute(root: root, inputs: inputs, labels: labels, parameters: parameters,
+                                         vector: vector, context: context)
+    }
+
     /// The model's parameters (state-dict order), then the ghosts'.
     public var parameters: [(name: String, parameter: Parameter)] { model.parameters + ghostParameters }
 

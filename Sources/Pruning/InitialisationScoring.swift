@@ -5,8 +5,7 @@ import NN
 ///
 /// All scoring passes run in inference mode (PyTorch eval mode, Synaptic-Flow's default
 /// `prune_train_mode = False`): batch norm uses its running statistics (identity at init), dropout is
-/// off, and nothing in the model's buffers changes. That also makes repeated gradient evaluations
-/// deterministic, which the finite-difference Hessian–vector product needs.
+/// off, and nothing in the model's buffers changes.
 public enum InitialisationScoring {
     /// The prunable set of these methods: weights of conv and linear layers (no biases, no batch norm),
     /// the classifier only when asked (the harness convention; the papers' code includes it).

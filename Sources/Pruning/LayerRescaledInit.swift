@@ -70,8 +70,9 @@ private struct AnyCodingKey: CodingKey {
 /// g = ∇L(B1 ∪ B2) (masked); if ‖g‖₂ > γ the objective is ‖g‖₂, with gradient Hg/‖g‖; else it is
 /// L(θ − η·g/‖g‖; ½B1 ∪ B3)/η, whose gradient through the virtual step is (v − (η/‖g‖)·H(I − ĝĝᵀ)v)/η,
 /// v the gradient at the stepped point (without `normalizeGradient`: (v − ηHv)/η). Hessian–vector
-/// products are central differences of ∇L(B1 ∪ B2) (`HessianVectorProduct`), the engine having no second
-/// derivatives. dObj/da_j = ⟨∇_{P_j}Obj, P_j0⟩, clipped, Adam(β 0.9, 0.999, ε 1e-8), then
+/// products are exact, of L(B1 ∪ B2) through the same network and mode as its gradient (the R-operator,
+/// `GhostNetwork.hessianVectorProduct`, as GradInit's double backprop). dObj/da_j = ⟨∇_{P_j}Obj, P_j0⟩,
+/// clipped, Adam(β 0.9, 0.999, ε 1e-8), then
 /// a_j ← max(a_j, min), min = `minScale` for weights and batch-norm scales, 0 for biases.
 /// Runs on the masked network (the paper's intent; the released script rescales the dense init first).
 /// Takes no optimizer step of the model and is not charged to the budget (as scoring passes are not).
@@ -87,7 +88,7 @@ public enum LayerRescaledInit {
         let initial = all.map { $0.parameter.value.copy() }
         let classifier = model.classifierPath + "."
         let scaled = all.indices.filter {
-            HessianVectorProduct.norm([initial[$0]]) > 0 && (settings.rescaleClassifier || !all[$0].name.hasPrefix(classifier))
+            norm([initial[$0]]) > 0 && (settings.rescaleClassifier || !all[$0].name.hasPrefix(classifier))
         }
         var scales = [Double](repeating: 1, count: all.count)
         var first = [Double](repeating: 0, count: all.count), second = first
@@ -101,16 +102,18 @@ public enum LayerRescaledInit {
         func gradient(_ batch: Batch) throws -> [Tensor] {
             model.zeroGradients()
             _ = try accumulateGradients(network: network, batch: batch, random: &dropout, threads: session.threads)
-            let result = parameters.map { parameter in
-                let copy = parameter.gradient.copy()
-                if let mask = parameter.mask {
-                    let g = copy.data, m = mask.data
-                    for i in 0..<copy.count { g[i] *= m[i] }
-                }
-                return copy
-            }
+            let result = masked(parameters.map { $0.gradient.copy() }, parameters)
             model.zeroGradients()
             return result
+        }
+
+        /// Hv of L(`batch`) (v and the product masked), in the mode `gradient` runs.
+        func product(_ v: [Tensor], _ batch: Batch) throws -> [Tensor] {
+            let context = ForwardContext(mode: .training, random: dropout, threads: session.threads)
+            let result = try network.hessianVectorProduct(inputs: batch.inputs, labels: batch.labels,
+                                                          parameters: parameters, vector: v, context: context)
+            dropout = context.random
+            return masked(result, parameters)
         }
 
         for iteration in 1...settings.iterations {
@@ -119,10 +122,10 @@ public enum LayerRescaledInit {
             let x = try batch(session, b1 + b2)
             let y = try batch(session, Array(b1.prefix(size / 2)) + b3)
             let g = try gradient(x)
-            let gnorm = HessianVectorProduct.norm(g)
+            let gnorm = norm(g)
             let objective: [Tensor]
             if gnorm > settings.gamma {
-                let hg = try HessianVectorProduct.centralDifference(parameters: parameters, vector: g) { try gradient(x) }
+                let hg = try product(g, x)
                 objective = hg.map { scaledCopy($0, 1 / gnorm) }
             } else {
                 let step = settings.normalizeGradient && gnorm > 0 ? settings.eta / gnorm : settings.eta
@@ -135,7 +138,7 @@ public enum LayerRescaledInit {
                     let along = dot(g, v) / (gnorm * gnorm)
                     u = zip(v, g).map { vi, gi in let t = vi.copy(); axpy(t, gi, -along); return t }
                 }
-                let hu = try HessianVectorProduct.centralDifference(parameters: parameters, vector: u) { try gradient(x) }
+                let hu = try product(u, x)
                 objective = zip(v, hu).map { vi, hi in
                     let t = vi.copy()
                     axpy(t, hi, -step)
@@ -182,6 +185,20 @@ public enum LayerRescaledInit {
                                      shuffle: false, random: session.random("lrsi"))
         return loader.batch(epoch: 0, index: 0)
     }
+
+    /// Copies of `tensors` times the masks of `parameters` (unmasked where a parameter has none).
+    private static func masked(_ tensors: [Tensor], _ parameters: [Parameter]) -> [Tensor] {
+        zip(tensors, parameters).map { tensor, parameter in
+            guard let mask = parameter.mask else { return tensor }
+            let result = tensor.copy()
+            let r = result.data, m = mask.data
+            for i in 0..<result.count { r[i] *= m[i] }
+            return result
+        }
+    }
+
+    /// The Euclidean norm of all entries of `tensors`, in Double.
+    private static func norm(_ tensors: [Tensor]) -> Double { dot(tensors, tensors).squareRoot() }
 
     /// y += a·x.
     private static func axpy(_ y: Tensor, _ x: Tensor, _ a: Double) {

@@ -11,6 +11,10 @@ import Testing
         private var executions: [String: Int] = [:]
         private var inFlight = 0
         private(set) var maximumInFlight = 0
+        /// Whether each execution waits for another to overlap it (off for sequential runners).
+        let waitsForOverlap: Bool
+
+        init(waitsForOverlap: Bool = false) { self.waitsForOverlap = waitsForOverlap }
 
         func begin(_ digest: String) {
             lock.withLock {
@@ -22,6 +26,18 @@ import Testing
 
         func end() { lock.withLock { inFlight -= 1 } }
         var counts: [String: Int] { lock.withLock { executions } }
+        var overlapped: Bool { lock.withLock { maximumInFlight > 1 } }
+
+        /// Waits until two executions have overlapped, at most `timeout` seconds: workers that really run at
+        /// the same time meet here however loaded the machine is; a runner that serialises them times out.
+        /// After one wait has timed out, later executions do not wait again.
+        func awaitOverlap(timeout: TimeInterval = 10) {
+            guard !lock.withLock({ gaveUp }) else { return }
+            let deadline = Date().addingTimeInterval(timeout)
+            while !overlapped, Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+            if !overlapped { lock.withLock { gaveUp = true } }
+        }
+        private var gaveUp = false
     }
 
     /// An executor whose top-1 depends only on the run (as real runs depend only on their description).
@@ -29,7 +45,7 @@ import Testing
         { run, _ in
             ledger.begin(run.digest)
             defer { ledger.end() }
-            Thread.sleep(forTimeInterval: 0.01)
+            ledger.awaitOverlap(timeout: ledger.waitsForOverlap ? 10 : 0)
             let top1 = Double(run.digest.prefix(4).unicodeScalars.reduce(0) { $0 + Int($1.value) } % 100) / 100
             return RunOutcome(metrics: ResultStoreTests.fakeMetrics(top1), masks: nil, phases: [:])
         }
@@ -43,7 +59,7 @@ import Testing
         let runs = try ResultStoreTests.grid(count: 24)
         let parallel = ResultStoreTests.temporaryDirectory(), sequential = ResultStoreTests.temporaryDirectory()
         defer { for path in [parallel, sequential] { try? FileManager.default.removeItem(atPath: path) } }
-        let ledger = Ledger()
+        let ledger = Ledger(waitsForOverlap: true)
         // Five runs are already stored: they are skipped.
         try GridRunner(store: ResultStore(path: parallel)).run(Array(runs.prefix(5)), execute: Self.executor(Ledger()))
         let summary = try GridRunner(store: ResultStore(path: parallel)).run(runs + runs.prefix(3), jobs: 3) {

@@ -8,8 +8,7 @@ import Testing
 /// Linear re-initialisation against scoring the re-drawn weights.
 @Suite struct GraSPScoreTests {
     /// Scores within 1e-4 · max |reference| per tensor; masks equal except at ties up to that tolerance.
-    @Test(.disabled("finite-difference Hg is off by 0.7–5× its norm here; enabled with the exact product of branch hvp"),
-          arguments: ScoreFixture.graspCases)
+    @Test(arguments: ScoreFixture.graspCases)
     func scoresAndMasksMatchPyTorch(model name: String, group: String) throws {
         let batch = try ScoreFixture.batch()
         let reference = try ScoreFixture.reference(model: name, method: group)

@@ -15,7 +15,7 @@ extension GraSP {
         let parameters = weights.map(\.parameter)
         let parts = try scoringParts(batch)
         let g = Self.sum(parts.map { gradient(session, parameters: parameters, part: $0) })
-        let hg = Self.sum(parts.map { hessianVectorProduct(session, parameters: parameters, part: $0, vector: g) })
+        let hg = Self.sum(try parts.map { try hessianVectorProduct(session, parameters: parameters, part: $0, vector: g) })
         let scores = zip(weights, hg).map { weight, product in
             (name: weight.name, scores: Self.removalScores(weights: weight.parameter.value, hessianGradient: product))
         }

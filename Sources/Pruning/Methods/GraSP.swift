@@ -15,10 +15,11 @@ import NN
 /// batch statistics, as the official code's copy is never put in eval mode; `officialThreshold`: the
 /// official keep rule S ≤ the ⌊(1 − f)·N⌋-th largest S (one removal fewer).
 ///
-/// Choices: Hg by central finite differences of gradients (`HessianVectorProduct`, relative step
-/// `hvpRelativeStep`) instead of double backprop; scoring in inference mode unless `trainingMode` (see
-/// `InitialisationScoring`); by default exactly round(f × prunable) weights kept, ties by state-dict
-/// position; the classifier is not pruned unless `pruneClassifier`.
+/// Hg is exact: the R-operator (`HessianVectorProduct.compute`), which equals the official code's double
+/// backward. Choices: scoring in inference mode unless `trainingMode` (see `InitialisationScoring`); in
+/// training mode the product draws dropout's mask from the same stream as the gradient pass, so both see
+/// one mask (the official code's two forward passes draw two); by default exactly round(f × prunable)
+/// weights kept, ties by state-dict position; the classifier is not pruned unless `pruneClassifier`.
 public struct GraSP: ScoringMethod {
     /// GraSP's settings.
     public struct Configuration: MethodConfiguration {
@@ -39,8 +40,6 @@ public struct GraSP: ScoringMethod {
         /// Keep S ≤ the ⌊(1 − f)·N⌋-th largest S, as the official code (the boundary entry and its ties
         /// stay); false: keep exactly round(f·N), ties by state-dict position.
         public var officialThreshold = false
-        /// Finite-difference step of the Hessian–gradient product, relative to max(‖θ‖, 1).
-        public var hvpRelativeStep = 1e-3
         /// Also prune the classifier's weights.
         public var pruneClassifier = false
 
@@ -52,7 +51,7 @@ public struct GraSP: ScoringMethod {
     public static let card = "grasp.md"
     public static let summary = """
         GraSP: at initialisation, on a class-balanced batch with logits divided by T = 200, compute \
-        g = dL/dθ and the Hessian–gradient product Hg (finite differences of gradients); score \
+        g = dL/dθ and the exact Hessian–gradient product Hg (double backprop); score \
         S = −θ ⊙ Hg and remove the weights with the largest S (keep the round(f × prunable) smallest, \
         signs kept), then train the masked network from its own initialisation.
         """
@@ -121,10 +120,11 @@ public struct GraSP: ScoringMethod {
     }
 
     /// H·`vector` of the mean loss of `part` (logits / T) with respect to `parameters`, in the configured mode.
-    func hessianVectorProduct(_ session: Session, parameters: [Parameter], part: Batch, vector: [Tensor]) -> [Tensor] {
-        HessianVectorProduct.centralDifference(parameters: parameters, vector: vector,
-                                               relativeStep: configuration.hvpRelativeStep) {
-            gradient(session, parameters: parameters, part: part)
-        }
+    func hessianVectorProduct(_ session: Session, parameters: [Parameter], part: Batch, vector: [Tensor]) throws -> [Tensor] {
+        let context = ForwardContext(mode: configuration.trainingMode ? .training : .inference,
+                                     random: session.random("scoring-dropout"), threads: session.threads)
+        return try HessianVectorProduct.compute(root: session.model.root, inputs: part.inputs, labels: part.labels,
+                                                parameters: parameters, vector: vector, context: context,
+                                                temperature: configuration.temperature)
     }
 }
