@@ -12,9 +12,11 @@
 #   2. runs `swift test -c release` (all tests, or only --filter's) in the copy: a failing test is
 #      "caught", a passing run "survived", a build failure "compile error" (not a valid mutation: fix the
 #      list), a run longer than --timeout "caught (timeout)";
-#   3. with --smoke, also runs suites/smoke.yaml into a fresh results directory and
-#      `prunebench check --baseline baselines/smoke.csv --suite smoke` (the commands of scripts/test.sh;
-#      data/ and checkpoints/ are created once inside the copy), and reports that verdict separately;
+#   3. with --smoke, also runs the mutated method's runs of suites/smoke.yaml (its `methods: all` replaced
+#      by the mutation's methods; the tracks' controls come with them) into a fresh results directory and
+#      `prunebench check --baseline baselines/smoke.csv --suite smoke --method M` (the commands of
+#      scripts/test.sh; data/ and checkpoints/ are created once inside the copy), and reports that verdict
+#      separately (the other methods' runs cannot change: their digests and code are the unmodified ones);
 #   4. restores the file and goes on.
 # Before the mutations, the unmodified copy is built and tested (and smoke-checked with --smoke): if that
 # control fails, no verdict could be trusted and the script stops (the smoke control only warns).
@@ -219,15 +221,26 @@ unit_verdict() {
     fi
 }
 
-# Runs the smoke suite into a fresh results directory and checks it against baselines/smoke.csv.
+# Runs the smoke suite into a fresh results directory and checks it against baselines/smoke.csv. With a
+# method list (comma-separated, as the mutation list's `method:`), only those methods' runs (and the tracks'
+# controls) are run and checked: a one-line bug in one method cannot move another method's runs, whose
+# digests and results are those of the unmodified code. Data and checkpoints live in the copy, made once.
 smoke_verdict() {
-    local log="$1" fresh status=0
+    local log="$1" methods="${2:-}" fresh status=0 suite=suites/smoke.yaml checked=()
+    methods="${methods// /}"
     fresh="$(mktemp -d)"
+    if [[ -n $methods ]]; then
+        suite="$fresh/smoke.yaml"
+        sed "s/^methods: all\$/methods: [${methods//,/, }]/" "$tree/suites/smoke.yaml" > "$suite"
+        grep -q "^methods: \[" "$suite" || { echo "mutants.sh: suites/smoke.yaml has no 'methods: all' line" >&2; exit 2; }
+        IFS=, read -ra names <<< "$methods"
+        for name in "${names[@]}"; do checked+=(--method "$name"); done
+    fi
     (
         cd "$tree"
         export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
-        "$build/release/prunebench" run suites/smoke.yaml --threads 2 --results "$fresh/results" --reports "$fresh/reports"
-        "$build/release/prunebench" check --baseline baselines/smoke.csv --suite smoke --results "$fresh/results"
+        "$build/release/prunebench" run "$suite" --jobs 2 --threads 1 --results "$fresh/results" --reports "$fresh/reports"
+        "$build/release/prunebench" check --baseline baselines/smoke.csv --suite smoke --results "$fresh/results" "${checked[@]}"
     ) > "$log" 2>&1 || status=$?
     rm -rf "$fresh"
     if [[ $status == 0 ]]; then echo "survived"; else echo "caught"; fi
@@ -262,7 +275,7 @@ for id in "${selected[@]}"; do
     verdict="${result%%|*}"; detail="${result#*|}"
     smoke_result="not run"
     if [[ $smoke == 1 && $verdict != "compile error" ]]; then
-        smoke_result="$(smoke_verdict "$logs/$id-smoke.log")"
+        smoke_result="$(smoke_verdict "$logs/$id-smoke.log" "$method")"
         if [[ $smoke_result == caught ]]; then smoke_caught=$((smoke_caught + 1)); else smoke_survived=$((smoke_survived + 1)); fi
     fi
     case "$verdict" in
