@@ -25,6 +25,9 @@ public enum Metric: String, CaseIterable, Sendable {
     case latencyMilliseconds = "latency_ms"
     case budgetSteps = "budget_steps"
     case budgetEpochs = "budget_epochs"
+    /// Optimizer steps from initialisation to the final model: the checkpoint's training plus the run's
+    /// steps for a post-training run, the run's steps from initialisation (absent in records before tracks).
+    case stepsFromInitialisation = "steps_from_init"
     case wallSeconds = "wall_seconds"
 
     /// The metric's value in `record`, or `nil` when the run failed or did not measure it.
@@ -53,6 +56,7 @@ public enum Metric: String, CaseIterable, Sendable {
         case .latencyMilliseconds: return metrics.latency.medianSeconds * 1000
         case .budgetSteps: return Double(metrics.budget.steps)
         case .budgetEpochs: return metrics.budget.epochs
+        case .stepsFromInitialisation: return metrics.budget.stepsFromInitialisation.map(Double.init)
         case .wallSeconds: return nil
         }
     }

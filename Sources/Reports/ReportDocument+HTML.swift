@@ -3,7 +3,8 @@ extension ReportDocument {
     /// per section, the plots given in `plots` (SVG documents, keyed by section), the tables, and the
     /// tables of `details` folded under a disclosure (`<details>`).
     public func html(plots: [LeaderboardSection: [String]], sources: [String],
-                     details: [LeaderboardSection: [TextTable]] = [:]) -> String {
+                     details: [LeaderboardSection: [TextTable]] = [:],
+                     crossTrack: [(title: String, svgs: [String])] = []) -> String {
         var out = ["<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
                    "<title>\(escape(title))</title>", "<style>", ReportDocument.css, "</style>", "</head>", "<body>",
@@ -42,6 +43,16 @@ extension ReportDocument {
                 out += section.failures.map { "<li>\(escape($0))</li>" }
                 out.append("</ul>")
             }
+            out.append("</section>")
+        }
+        for view in crossTrack where !view.svgs.isEmpty {
+            out.append("<section>")
+            out.append("<h2>\(escape(view.title))</h2>")
+            out.append("<p>Every method of every track at one target: test top-1 against the optimizer steps from "
+                       + "initialisation to the final model (a post-training run counts its checkpoint's training).</p>")
+            out.append("<div class=\"plots\">")
+            out += view.svgs.map { "<figure>\n\(ReportDocument.inlineSVG($0))</figure>" }
+            out.append("</div>")
             out.append("</section>")
         }
         out += ["</body>", "</html>"]

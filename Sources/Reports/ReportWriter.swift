@@ -47,8 +47,14 @@ public struct ReportWriter: Sendable {
                 files.append(("plots/\(stem)-\(suffix).svg", svg))
             }
         }
+        var crossTrack: [(title: String, svgs: [String])] = []
+        for view in leaderboard.crossTrackViews {
+            let rendered = view.plots.map { (name: "plots/\(view.fileStem)-\(Formatting.target($0.target))x.svg", svg: $0.plot.svg()) }
+            files += rendered.map { ($0.name, $0.svg) }
+            crossTrack.append((view.title, rendered.map(\.svg)))
+        }
         let details = Dictionary(uniqueKeysWithValues: leaderboard.sections.map { ($0, [leaderboard.densityTable(in: $0)]) })
-        files.append(("index.html", document.html(plots: svgs, sources: sources, details: details)))
+        files.append(("index.html", document.html(plots: svgs, sources: sources, details: details, crossTrack: crossTrack)))
         for (name, text) in files {
             try writeAtomically(Data(text.utf8), to: root.appendingPathComponent(name))
         }
