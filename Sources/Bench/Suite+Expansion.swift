@@ -53,9 +53,29 @@ extension Suite {
     /// The methods chosen, checked against `catalog`: each with its configuration, defaults omitted.
     public func resolvedMethods(_ catalog: [MethodCatalogEntry]) throws
         -> [(entry: MethodCatalogEntry, configuration: JSONValue, label: String)] {
-        guard let methods else { return catalog.map { ($0, .object([:]), $0.name) } }
+        try listedMethods(catalog).map { ($0.entry, $0.configuration, $0.label) }
+    }
+
+    /// The chosen methods with where each was given (`nil`: by `all`, which takes every registered method
+    /// with its default configuration, as a list item too, e.g. `[all, {name: x, configuration: …, label: …}]`).
+    func listedMethods(_ catalog: [MethodCatalogEntry]) throws
+        -> [(entry: MethodCatalogEntry, configuration: JSONValue, label: String, key: String?)] {
+        guard let methods else { return catalog.map { ($0, .object([:]), $0.name, nil) } }
         var seen: [String: String] = [:]
-        return try methods.map { choice in
+        var chosen: [(entry: MethodCatalogEntry, configuration: JSONValue, label: String, key: String?)] = []
+        func add(_ entry: MethodCatalogEntry, _ configuration: JSONValue, _ label: String, key: String, listed: Bool) throws {
+            if let earlier = seen[label] {
+                throw BenchError.suite(file: file, key: key, message: "label '\(label)' is already used by "
+                    + "\(earlier); give each method entry its own label")
+            }
+            seen[label] = key
+            chosen.append((entry, configuration, label, listed ? key : nil))
+        }
+        for choice in methods {
+            if choice.isAll {
+                for entry in catalog { try add(entry, .object([:]), entry.name, key: choice.key, listed: false) }
+                continue
+            }
             guard let entry = catalog.first(where: { $0.name == choice.name }) else {
                 throw BenchError.suite(file: file, key: choice.key, message: "unknown method '\(choice.name)' "
                     + "(registered: \(catalog.map(\.name).joined(separator: ", ")))")
@@ -70,28 +90,26 @@ extension Suite {
                 throw BenchError.suite(file: file, key: "\(choice.key).configuration", message: "\(error)")
             }
             let configuration = choice.configuration.omittingDefaults(entry.defaultConfiguration)
-            let label = choice.label ?? Suite.label(method: entry.name, configuration: configuration)
-            if let earlier = seen[label] {
-                throw BenchError.suite(file: file, key: choice.key, message: "label '\(label)' is already used by "
-                    + "\(earlier); give each method entry its own label")
-            }
-            seen[label] = choice.key
-            return (entry, configuration, label)
+            try add(entry, configuration, choice.label ?? Suite.label(method: entry.name, configuration: configuration),
+                    key: choice.key, listed: true)
         }
+        return chosen
     }
 
-    /// The methods of each track: those chosen that compete in it (`methods: all`: every registered method
-    /// that does), the track's control first when the suite does not list it. Throws for a listed method that
+    /// The methods of each track: those chosen that compete in it (`all`: every registered method that
+    /// does), the track's control first when the suite does not list it. Throws for a listed method that
     /// competes in none of the suite's tracks.
     public func methodsByTrack(_ catalog: [MethodCatalogEntry]) throws
         -> [(track: TrackPlan, methods: [(entry: MethodCatalogEntry, configuration: JSONValue, label: String)])] {
-        let chosen = try resolvedMethods(catalog)
+        let listed = try listedMethods(catalog)
         let declared = Set(tracks.map(\.track))
-        for (index, method) in chosen.enumerated() where methods != nil && declared.isDisjoint(with: method.entry.tracks) {
-            throw BenchError.suite(file: file, key: methods?[index].key ?? "methods", message: "method '\(method.entry.name)' "
+        for method in listed where declared.isDisjoint(with: method.entry.tracks) {
+            guard let key = method.key else { continue }
+            throw BenchError.suite(file: file, key: key, message: "method '\(method.entry.name)' "
                 + "competes in \(method.entry.tracks.map(\.rawValue).joined(separator: ", ")); the suite declares "
                 + "\(tracks.map(\.track.rawValue).joined(separator: ", ")) (add its track or drop the method)")
         }
+        let chosen = listed.map { (entry: $0.entry, configuration: $0.configuration, label: $0.label) }
         return try tracks.map { track in
             var members = chosen.filter { $0.entry.tracks.contains(track.track) }
             if !members.contains(where: { $0.entry.name == track.controlMethod }) {

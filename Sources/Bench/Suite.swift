@@ -16,7 +16,8 @@ import Training
 ///   - {name: lenet5-pt, path: checkpoints/lenet5-pt.h5}   # it was trained without (prunebench train does),
 ///   - {name: other, path: x.h5, validation: carve}        # or opting in to a validation split that overlaps
 ///                                                         # its training data (no holdout recorded)
-/// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …}
+/// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …};
+///                                 # the item `all` in a list adds every registered method with defaults
 /// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1)
 /// seeds: [0, 1, 2]
 /// tracks:                         # every method runs in each listed track it belongs to
@@ -63,6 +64,11 @@ public struct Suite: Sendable {
         public var label: String? = nil
         /// Where it was given in the file (`methods[2]`), for error messages.
         public var key: String
+
+        /// The list item `all`: every registered method of the suite's tracks, default configurations.
+        public static let allName = "all"
+        /// Whether this choice is the item `all`.
+        public var isAll: Bool { name == Self.allName }
     }
 
     /// The suite's name (its report folder is `reports/<name>/`).
@@ -71,7 +77,7 @@ public struct Suite: Sendable {
     public var file: String
     public var dataset: DatasetSource
     public var models: [ModelSource]
-    /// `nil` means every registered method.
+    /// `nil` means every registered method (`methods: all`); a list may hold the item `all` among entries.
     public var methods: [MethodChoice]?
     public var compressions: [Double]
     public var seeds: [UInt64]

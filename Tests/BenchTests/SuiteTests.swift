@@ -170,12 +170,17 @@ import Training
 
     @Test func defaultSuite() throws {
         let suite = try CommittedSuiteTests.load("default")
-        #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods == nil)
-        #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1, 2])
+        #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods?.first?.isAll == true)
+        #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1])
         #expect(suite.tracks.map(\.track) == [.postTraining, .fromInitialisation])
-        #expect(suite.tracks[0].budget == TrainingBudget(epochs: 2))
+        #expect(suite.tracks.map(\.budget) == [TrainingBudget(epochs: 1), TrainingBudget(epochs: 3)])
+        // Every registered method, and the same-peak-rate controls of the methods whose own rule sets the rate.
+        let registry = try MethodCatalogEntry.registry()
+        let labels = try suite.resolvedMethods(registry).map(\.label)
+        #expect(Set(registry.map(\.name)).isSubset(of: Set(labels)))
+        #expect(Set(labels).subtracting(registry.map(\.name)) == ["imp-ft@0.1", "silo-constant"])
         let recipe = TrainingRecipe(epochs: 10, batchSize: 128, optimizer: .sgd(lr: 0.1, momentum: 0.9), schedule: .cosine())
-        #expect(suite.models.map(\.name) == ["mlp", "lenet5"])
+        #expect(suite.models.map(\.name) == ["lenet5"])
         #expect(suite.models.allSatisfy {
             if case .train(_, let given) = $0.origin { return given == recipe } else { return false }
         })
@@ -207,5 +212,30 @@ import Training
         #expect(suite.name == "smoke" && suite.methods == nil && suite.models.map(\.name) == ["mlp", "lenet5"])
         #expect(suite.compressions.count == 2 && suite.seeds == [0, 1])
         #expect(suite.tracks.map(\.track) == [.postTraining, .fromInitialisation])
+    }
+
+    /// `all` as a list item: every registered method with defaults, plus the entries beside it; a method of
+    /// `all` outside the suite's tracks is left out, a listed one is an error.
+    @Test func allAsAListItemAddsEveryRegisteredMethod() throws {
+        let yaml = """
+            name: mixed
+            dataset: fashion-mnist
+            models: [{name: lenet5, architecture: lenet5, training: {epochs: 1}}]
+            methods: [all, {name: imp-finetune, configuration: {fineTuningLR: 0.1}, label: imp-ft-fast}]
+            compressions: [2]
+            seeds: [0]
+            tracks: [{track: post-training, steps: 10, recipe: {optimizer: {kind: sgd, lr: 0.001}}}]
+            """
+        let suite = try Suite.parse(yaml: yaml, file: "mixed.yaml", defaultName: "x")
+        let registry = try MethodCatalogEntry.registry()
+        let tracks = try suite.methodsByTrack(registry)
+        let labels = tracks[0].methods.map(\.label)
+        let postTraining = registry.filter { $0.tracks.contains(.postTraining) }.map(\.name)
+        #expect(labels == postTraining + ["imp-ft-fast"])
+        #expect(!labels.contains("snip"))
+        let listed = try Suite.parse(yaml: yaml.replacingOccurrences(of: "[all, ", with: "[all, snip, "), file: "mixed.yaml", defaultName: "x")
+        #expect(throws: BenchError.self) { try listed.methodsByTrack(registry) }
+        let twice = try Suite.parse(yaml: yaml.replacingOccurrences(of: "[all, ", with: "[all, all, "), file: "mixed.yaml", defaultName: "x")
+        #expect(throws: BenchError.self) { try twice.resolvedMethods(registry) }
     }
 }
