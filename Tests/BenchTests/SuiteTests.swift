@@ -173,7 +173,7 @@ import Training
         #expect(suite.name == "default" && suite.dataset == .fashionMNIST && suite.methods?.first?.isAll == true)
         #expect(suite.compressions == [2, 4, 8, 16, 32] && suite.seeds == [0, 1])
         #expect(suite.tracks.map(\.track) == [.postTraining, .fromInitialisation])
-        #expect(suite.tracks.map(\.budget) == [TrainingBudget(epochs: 1), TrainingBudget(epochs: 3)])
+        #expect(suite.tracks.map(\.budget) == [TrainingBudget(epochs: 1), TrainingBudget(epochs: 2)])
         // Every registered method, and the same-peak-rate controls of the methods whose own rule sets the rate.
         let registry = try MethodCatalogEntry.registry()
         let labels = try suite.resolvedMethods(registry).map(\.label)
