@@ -9,6 +9,7 @@ public final class Group: Object {
         let gcpl = Handle(try Library.id("create group", child) { H5Pcreate(pb_H5P_GROUP_CREATE()) }, .propertyList)
         let order = UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)
         try Library.status("create group", child) { H5Pset_link_creation_order(gcpl.id, order) }
+        try Library.status("create group", child) { H5Pset_obj_track_times(gcpl.id, false) }
         let id = try Library.id("create group", child) {
             H5Gcreate2(handle.id, name, lcpl.id, gcpl.id, hid_t(H5P_DEFAULT))
         }
@@ -81,6 +82,7 @@ public final class Group: Object {
         let space = try Dataspace.create(shape: shape, child)
         let dcpl = Handle(try Library.id("create dataset", child) { H5Pcreate(pb_H5P_DATASET_CREATE()) },
                           .propertyList)
+        try Library.status("create dataset", child) { H5Pset_obj_track_times(dcpl.id, false) }
         if let chunk = try Group.chunkShape(shape: shape, type: type, chunks: chunks, deflate: level, child) {
             let dims = chunk.map { hsize_t($0) }
             try Library.status("set chunking", child) { H5Pset_chunk(dcpl.id, Int32(dims.count), dims) }
