@@ -3,6 +3,8 @@ import Foundation
 
 /// Writes every report file of a results table into one directory, each atomically: `leaderboard.md`
 /// (or `.tex`), `leaderboard.csv`, `runs.csv`, `layer-densities.md`/`.csv`, `plots/*.svg` and `index.html`.
+/// SVG files in `plots/` that this write did not produce (plots of an earlier layout or of sections that
+/// are gone) are removed, so the folder always matches `index.html`.
 public struct ReportWriter: Sendable {
     /// The text format of the leaderboard tables.
     public enum TableFormat: String, CaseIterable, Sendable {
@@ -58,6 +60,23 @@ public struct ReportWriter: Sendable {
         for (name, text) in files {
             try writeAtomically(Data(text.utf8), to: root.appendingPathComponent(name))
         }
+        try removeStalePlots(in: plotsFolder, keeping: Set(files.map(\.0)))
         return files.map(\.0)
+    }
+}
+
+extension ReportWriter {
+    /// Removes the `.svg` files of `folder` whose report-relative name (`plots/<file>`) is not in `written`.
+    func removeStalePlots(in folder: URL, keeping written: Set<String>) throws {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw ReportsError.io(file: folder.path, message: "cannot list the plots: \(error.localizedDescription)")
+        }
+        for name in names where name.hasSuffix(".svg") && !written.contains("plots/\(name)") {
+            do { try FileManager.default.removeItem(at: folder.appendingPathComponent(name)) } catch {
+                throw ReportsError.io(file: folder.appendingPathComponent(name).path,
+                                      message: "cannot remove a stale plot: \(error.localizedDescription)")
+            }
+        }
     }
 }

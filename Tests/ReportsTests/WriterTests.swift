@@ -104,4 +104,19 @@ import Testing
         #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
         #expect(html.contains("<li>random at 8×, seed 1: diverged: the loss is NaN at step 12</li>"))
     }
+
+    /// Plots an earlier write left (another layout, a section that is gone) are removed; the plots written and
+    /// other files in the folder stay.
+    @Test func stalePlotsAreRemovedAndOthersKept() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/plots", withIntermediateDirectories: true)
+        try Data("<svg/>".utf8).write(to: URL(fileURLWithPath: "\(directory)/plots/old-layout-compression.svg"))
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: "\(directory)/plots/README.txt"))
+        let written = try ReportWriter(title: "t").write(try Fixtures.table(), to: directory)
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/plots"))
+        #expect(!present.contains("old-layout-compression.svg"))
+        #expect(present.contains("README.txt"))
+        #expect(present.filter { $0.hasSuffix(".svg") } == Set(written.filter { $0.hasPrefix("plots/") }.map { String($0.dropFirst(6)) }))
+    }
 }
