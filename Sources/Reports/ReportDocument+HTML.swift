@@ -25,11 +25,7 @@ extension ReportDocument {
             out.append("<section id=\"\(escape(Leaderboard.fileStem(section.section)))\">")
             out.append("<h2>\(escape(section.section.title))</h2>")
             out.append("<p>\(escape(section.summary))</p>")
-            if let svgs = plots[section.section], !svgs.isEmpty {
-                out.append("<div class=\"plots\">")
-                out += svgs.map { "<figure>\n\(ReportDocument.inlineSVG($0))</figure>" }
-                out.append("</div>")
-            }
+            if let svgs = plots[section.section], !svgs.isEmpty { out += ReportDocument.plotsBlock(svgs) }
             out.append("<div class=\"tables\">")
             for table in section.tables { out += ReportDocument.html(table) }
             out.append("</div>")
@@ -50,9 +46,7 @@ extension ReportDocument {
             out.append("<h2>\(escape(view.title))</h2>")
             out.append("<p>Every method of every track at one target: test top-1 against the optimizer steps from "
                        + "initialisation to the final model (a post-training run counts its checkpoint's training).</p>")
-            out.append("<div class=\"plots\">")
-            out += view.svgs.map { "<figure>\n\(ReportDocument.inlineSVG($0))</figure>" }
-            out.append("</div>")
+            out += ReportDocument.plotsBlock(view.svgs)
             out.append("</section>")
         }
         out += ["</body>", "</html>"]
@@ -72,6 +66,11 @@ extension ReportDocument {
         }
         out += ["</tbody>", "</table>"]
         return out
+    }
+
+    /// `svgs` as a block of figures.
+    static func plotsBlock(_ svgs: [String]) -> [String] {
+        ["<div class=\"plots\">"] + svgs.map { "<figure>\n\(inlineSVG($0))</figure>" } + ["</div>"]
     }
 
     /// An SVG document without its trailing newline, ready to sit inside HTML.

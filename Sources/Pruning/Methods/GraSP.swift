@@ -111,18 +111,20 @@ public struct GraSP: ScoringMethod {
         try session.setMasks(masks(scores, keepFraction: session.keepFraction))
     }
 
+    /// The mode of every scoring pass: training (batch statistics) when `trainingMode`, else inference.
+    var scoringMode: ForwardMode { configuration.trainingMode ? .training : .inference }
+
     /// dL/dθ of `parameters` for the mean loss of `part` (logits / T) in the configured mode.
     func gradient(_ session: Session, parameters: [Parameter], part: Batch) -> [Tensor] {
         InitialisationScoring.lossGradients(model: session.model, parameters: parameters, batch: part,
                                             temperature: configuration.temperature,
-                                            mode: configuration.trainingMode ? .training : .inference,
-                                            random: session.random("scoring-dropout"), threads: session.threads)
+                                            mode: scoringMode, random: session.random("scoring-dropout"),
+                                            threads: session.threads)
     }
 
     /// H·`vector` of the mean loss of `part` (logits / T) with respect to `parameters`, in the configured mode.
     func hessianVectorProduct(_ session: Session, parameters: [Parameter], part: Batch, vector: [Tensor]) throws -> [Tensor] {
-        let context = ForwardContext(mode: configuration.trainingMode ? .training : .inference,
-                                     random: session.random("scoring-dropout"), threads: session.threads)
+        let context = ForwardContext(mode: scoringMode, random: session.random("scoring-dropout"), threads: session.threads)
         return try HessianVectorProduct.compute(root: session.model.root, inputs: part.inputs, labels: part.labels,
                                                 parameters: parameters, vector: vector, context: context,
                                                 temperature: configuration.temperature)
