@@ -16,7 +16,9 @@
 #      by the mutation's methods; the tracks' controls come with them) into a fresh results directory and
 #      `prunebench check --baseline baselines/smoke.csv --suite smoke --method M` (the commands of
 #      scripts/test.sh; data/ and checkpoints/ are created once inside the copy), and reports that verdict
-#      separately (the other methods' runs cannot change: their digests and code are the unmodified ones);
+#      separately. The other methods' runs cannot change (their digests and code are the unmodified ones),
+#      so the tracks' controls are copied from the unmodified control's smoke run instead of being rerun;
+#      the mutated method's own runs always execute, since a run id does not depend on the code;
 #   4. restores the file and goes on.
 # Before the mutations, the unmodified copy is built and tested (and smoke-checked with --smoke): if that
 # control fails, no verdict could be trusted and the script stops (the smoke control only warns).
@@ -24,10 +26,13 @@
 # .build-mutants/report.md, with logs in .build-mutants/logs/. Exits 1 if any mutation survived the unit
 # tests or did not compile.
 #
-# Usage: scripts/mutants.sh [--filter REGEX]... [--only ID,ID] [--smoke] [--timeout SECONDS] [--check] [--list]
+# Usage: scripts/mutants.sh [--filter REGEX]... [--only ID,ID] [--smoke] [--incremental] [--timeout SECONDS]
+#                           [--check] [--list]
 #   --filter REGEX   pass to `swift test --filter` (repeatable), e.g. --filter PruningTests; default: all tests
 #   --only ID,ID     run only these mutations (comma-separated ids)
 #   --smoke          also run the smoke suite and baseline check per mutation (slow: minutes each)
+#   --incremental    build release without whole-module optimisation, so a mutation recompiles one file
+#                    instead of its whole module (same code and results; the build itself is faster)
 #   --timeout S      per test run (default 1800 s)
 #   --check          only check that every fragment applies exactly once and every registered method
 #                    (Sources/Pruning/Registry.swift) has a mutation; build nothing
@@ -42,6 +47,7 @@ logs="$work/logs"
 filters=()
 only=""
 smoke=0
+incremental=()
 timeout_seconds=1800
 check_only=0
 list_only=0
@@ -51,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --filter) filters+=(--filter "$2"); shift 2 ;;
         --only) only="$2"; shift 2 ;;
         --smoke) smoke=1; shift ;;
+        --incremental) incremental=(-Xswiftc -no-whole-module-optimization); shift ;;
         --timeout) timeout_seconds="$2"; shift 2 ;;
         --check) check_only=1; shift ;;
         --list) list_only=1; shift ;;
@@ -198,7 +205,7 @@ sync_tree() {
 mkdir -p "$logs"
 trap 'sync_tree' EXIT    # whatever happens, the copy ends as the repository is (no mutation left applied)
 
-test_command=(swift test -c release --scratch-path "$build" "${filters[@]}")
+test_command=(swift test -c release --scratch-path "$build" "${incremental[@]}" "${filters[@]}")
 if [[ ${#filters[@]} -gt 0 ]]; then scope="swift test -c release ${filters[*]}"; else scope="swift test -c release (all tests)"; fi
 echo "mutants.sh: ${#selected[@]} mutations; unit tests: $scope; smoke: $([[ $smoke == 1 ]] && echo on || echo off)"
 
@@ -229,6 +236,9 @@ smoke_verdict() {
     local log="$1" methods="${2:-}" fresh status=0 suite=suites/smoke.yaml checked=()
     methods="${methods// /}"
     fresh="$(mktemp -d)"
+    if [[ -n $methods && -d "$control_results" ]]; then
+        reuse_control_runs "$control_results" "$fresh/results" "$methods"
+    fi
     if [[ -n $methods ]]; then
         suite="$fresh/smoke.yaml"
         sed "s/^methods: all\$/methods: [${methods//,/, }]/" "$tree/suites/smoke.yaml" > "$suite"
@@ -242,9 +252,28 @@ smoke_verdict() {
         "$build/release/prunebench" run "$suite" --jobs 2 --threads 1 --results "$fresh/results" --reports "$fresh/reports"
         "$build/release/prunebench" check --baseline baselines/smoke.csv --suite smoke --results "$fresh/results" "${checked[@]}"
     ) > "$log" 2>&1 || status=$?
+    if [[ -z $methods ]]; then rm -rf "$control_results"; mv "$fresh/results" "$control_results"; fi
     rm -rf "$fresh"
     if [[ $status == 0 ]]; then echo "survived"; else echo "caught"; fi
 }
+
+# Copies the unmodified control's stored runs of every method except the mutated ones ($3, comma-separated)
+# from $1 into the results directory $2 (records and their masks files).
+reuse_control_runs() {
+    python3 - "$@" <<'PYTHON'
+import json, pathlib, shutil, sys
+source, target, mutated = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), set(sys.argv[3].split(","))
+(target / "masks").mkdir(parents=True, exist_ok=True)
+for record in source.glob("*.json"):
+    if json.loads(record.read_text())["spec"]["method"] in mutated:
+        continue
+    shutil.copy2(record, target / record.name)
+    masks = source / "masks" / (record.stem + ".h5")
+    if masks.exists():
+        shutil.copy2(masks, target / "masks" / masks.name)
+PYTHON
+}
+control_results="$work/smoke-control-results"
 
 start=$SECONDS
 sync_tree
