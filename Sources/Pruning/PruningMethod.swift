@@ -4,7 +4,7 @@ public protocol MethodConfiguration: Codable, Sendable, Equatable {
     init()
 }
 
-/// A pruning method: one struct per method in `Sources/Pruning/Methods/`, listed once in `MethodRegistry`.
+/// A pruning method: one struct per method in `Sources/Pruning/Methods/<Family>/`, listed once in `MethodRegistry`.
 ///
 /// The contract: `run(_:)` prunes by setting masks through the session (`Session.setMask(_:for:)`; only
 /// the parameters of `scope` are accepted) and may train through it (`Session.train(steps:recipe:hooks:)`,
