@@ -35,16 +35,17 @@ class MLP(nn.Module):
 
 
 class LeNet5(nn.Module):
-    def __init__(self, channels, size, classes):
+    def __init__(self, channels, size, classes, widths=(6, 16, 120, 84)):
         super().__init__()
         h, w = size
-        self.conv1 = nn.Conv2d(channels, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
+        c1, c2, f1, f2 = widths
+        self.conv1 = nn.Conv2d(channels, c1, 5, padding=2)
+        self.conv2 = nn.Conv2d(c1, c2, 5)
         h, w = _conv_out(h, 5, 1, 2) // 2, _conv_out(w, 5, 1, 2) // 2
         h, w = _conv_out(h, 5) // 2, _conv_out(w, 5) // 2
-        self.fc1 = nn.Linear(16 * h * w, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, classes)
+        self.fc1 = nn.Linear(c2 * h * w, f1)
+        self.fc2 = nn.Linear(f1, f2)
+        self.fc3 = nn.Linear(f2, classes)
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
@@ -56,18 +57,19 @@ class LeNet5(nn.Module):
 class ConvNet(nn.Module):
     """Conv-2/4/6 (Frankle & Carbin 2019): 3x3 convs, max-pool after each pair, fc 256, 256, classes."""
 
-    def __init__(self, channels, size, widths, classes):
+    def __init__(self, channels, size, widths, classes, depth=None):
         super().__init__()
         h, w = size
-        self.depth = len(widths)
-        for i, width in enumerate(widths):
+        self.depth = depth or len(widths)
+        hidden = widths[self.depth:] or [256, 256]
+        for i, width in enumerate(widths[:self.depth]):
             setattr(self, f"conv{i + 1}", nn.Conv2d(channels, width, 3, padding=1))
             channels = width
             if i % 2 == 1:
                 h, w = h // 2, w // 2
-        self.fc1 = nn.Linear(channels * h * w, 256)
-        self.fc2 = nn.Linear(256, 256)
-        self.fc3 = nn.Linear(256, classes)
+        self.fc1 = nn.Linear(channels * h * w, hidden[0])
+        self.fc2 = nn.Linear(hidden[0], hidden[1])
+        self.fc3 = nn.Linear(hidden[1], classes)
 
     def forward(self, x):
         for i in range(self.depth):
@@ -109,11 +111,12 @@ class PadShortcut(nn.Module):
 
 
 class BasicBlock(nn.Module):
-    def __init__(self, in_channels, width, stride, option):
+    def __init__(self, in_channels, width, stride, option, inner=None):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, width, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.conv2 = nn.Conv2d(width, width, 3, padding=1, bias=False)
+        inner = inner or width
+        self.conv1 = nn.Conv2d(in_channels, inner, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(inner)
+        self.conv2 = nn.Conv2d(inner, width, 3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(width)
         self.shortcut = nn.Sequential()
         if stride != 1 or in_channels != width:
@@ -132,9 +135,10 @@ class BasicBlock(nn.Module):
 class ResNet(nn.Module):
     """CIFAR ResNet (He et al. 2016; akamaster/pytorch_resnet_cifar10 names and init)."""
 
-    def __init__(self, channels, depth, widths, option, classes):
+    def __init__(self, channels, depth, widths, option, classes, block_widths=None):
         super().__init__()
         blocks = (depth - 2) // 6
+        block_widths = block_widths or [[width] * blocks for width in widths]
         self.conv1 = nn.Conv2d(channels, widths[0], 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(widths[0])
         in_channels = widths[0]
@@ -142,7 +146,7 @@ class ResNet(nn.Module):
             layer = []
             for index in range(blocks):
                 stride = 2 if stage > 0 and index == 0 else 1
-                layer.append(BasicBlock(in_channels, width, stride, option))
+                layer.append(BasicBlock(in_channels, width, stride, option, block_widths[stage][index]))
                 in_channels = width
             setattr(self, f"layer{stage + 1}", nn.Sequential(*layer))
         self.linear = nn.Linear(in_channels, classes)
@@ -208,15 +212,15 @@ def build_model(arch):
     if name == "mlp":
         return MLP(channels * size[0] * size[1], arch.get("widths", [300, 100]), classes)
     if name == "lenet5":
-        return LeNet5(channels, size, classes)
+        return LeNet5(channels, size, classes, arch.get("widths", [6, 16, 120, 84]))
     if name in ("conv2", "conv4", "conv6"):
         depth = int(name[4:])
-        return ConvNet(channels, size, arch.get("widths", [64, 64, 128, 128, 256, 256][:depth]), classes)
+        return ConvNet(channels, size, arch.get("widths", [64, 64, 128, 128, 256, 256][:depth]), classes, depth)
     if name == "vgg":
         return VGG(channels, arch.get("stages", [[32, 32], [64, 64], [128, 128]]), classes)
     if name in ("resnet20", "resnet32", "resnet56"):
         return ResNet(channels, int(name[6:]), arch.get("widths", [16, 32, 64]), arch.get("shortcut", "A"),
-                      classes)
+                      classes, arch.get("blockWidths"))
     if name == "sequential":
         return _sequential(arch)
     raise ValueError(f"unknown model {name}")

@@ -80,7 +80,7 @@ import Testing
     func downsamplingResNetBlock(shortcut: String) throws {
         var random = SeededGenerator(seed: 5)
         let (block, output) = try ModelZoo.basicBlock(
-            model: "test", input: .image(channels: 2, height: 5, width: 5), width: 4, stride: 2,
+            model: "test", input: .image(channels: 2, height: 5, width: 5), width: 4, inner: 3, stride: 2,
             option: shortcut, random: &random)
         #expect(output == .image(channels: 4, height: 3, width: 3))
         checkGradients(of: block, inputShape: [3, 2, 5, 5], coordinatesPerTensor: 10)

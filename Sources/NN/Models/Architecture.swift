@@ -4,14 +4,18 @@ import Foundation
 ///
 /// Zoo names and the hyperparameters each one reads (anything else must be absent):
 /// - `mlp`: `widths` = hidden layer widths (default `[300, 100]`, LeNet-300-100). Parameters `fc1` … `fcN`.
-/// - `lenet5`: none. `conv1` 6@5×5 pad 2, `conv2` 16@5×5, `fc1` 120, `fc2` 84, `fc3` classes.
+/// - `lenet5`: `widths` = `[conv1, conv2, fc1, fc2]` (default `[6, 16, 120, 84]`). `conv1` 6@5×5 pad 2,
+///   `conv2` 16@5×5, `fc1` 120, `fc2` 84, `fc3` classes.
 /// - `conv2`, `conv4`, `conv6`: `widths` = the 3×3 conv channels (default 64,64 / 64,64,128,128 /
-///   64,64,128,128,256,256; Frankle & Carbin 2019), a 2×2 max-pool after each pair, then `fc1` 256, `fc2` 256, `fc3`.
+///   64,64,128,128,256,256; Frankle & Carbin 2019), a 2×2 max-pool after each pair, then `fc1` 256, `fc2` 256, `fc3`;
+///   two more entries set `fc1` and `fc2` (as a channel-pruned model records them).
 /// - `vgg`: `stages` = conv channels per stage (default `[[32, 32], [64, 64], [128, 128]]`); 3×3 conv + batch norm
 ///   + ReLU per entry, 2×2 max-pool after each stage, global average pool, `classifier` linear.
 /// - `resnet20`, `resnet32`, `resnet56`: `widths` = the three stage widths (default `[16, 32, 64]`), `shortcut` =
 ///   `"A"` (default; parameter-free: stride-2 subsample + zero channel padding, He et al. 2016 §4.2) or `"B"`
-///   (1×1 conv + batch norm, named `shortcut.0` / `shortcut.1`).
+///   (1×1 conv + batch norm, named `shortcut.0` / `shortcut.1`); `blockWidths` = per stage, per block, the
+///   channels of the block's inner layer (`conv1`/`bn1`, the input of `conv2`; default the stage width), which
+///   channel pruning may shrink without touching the channels joined by the residual addition.
 /// - `sequential`: `layers` = the user's own list of layers (see `LayerSpec`), classifier = the last linear layer.
 public struct Architecture: Codable, Hashable, Sendable {
     /// The zoo name, one of `Architecture.zooNames`.
@@ -28,6 +32,8 @@ public struct Architecture: Codable, Hashable, Sendable {
     public var stages: [[Int]]?
     /// The ResNet shortcut for blocks that change shape: `"A"` (parameter-free) or `"B"` (1×1 conv + batch norm).
     public var shortcut: String?
+    /// A ResNet's inner channels per stage and block (`resnet*`; default: the stage widths).
+    public var blockWidths: [[Int]]?
     /// The layers of a `sequential` model, in order.
     public var layers: [LayerSpec]?
 
@@ -39,7 +45,7 @@ public struct Architecture: Codable, Hashable, Sendable {
     /// An architecture with the zoo's default hyperparameters for `name`.
     public init(name: String, classes: Int, inputChannels: Int, inputSize: [Int],
                 widths: [Int]? = nil, stages: [[Int]]? = nil, shortcut: String? = nil,
-                layers: [LayerSpec]? = nil) {
+                blockWidths: [[Int]]? = nil, layers: [LayerSpec]? = nil) {
         self.name = name
         self.classes = classes
         self.inputChannels = inputChannels
@@ -47,6 +53,7 @@ public struct Architecture: Codable, Hashable, Sendable {
         self.widths = widths
         self.stages = stages
         self.shortcut = shortcut
+        self.blockWidths = blockWidths
         self.layers = layers
     }
 

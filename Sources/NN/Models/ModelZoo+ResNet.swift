@@ -17,6 +17,12 @@ extension ModelZoo {
             throw ModelError.invalidArchitecture("\(a.name): widths must list the 3 stage widths, got \(widths)")
         }
         try requirePositive(widths, "widths", a.name)
+        let inner = a.blockWidths ?? widths.map { Array(repeating: $0, count: blocks) }
+        guard inner.count == 3, inner.allSatisfy({ $0.count == blocks }) else {
+            throw ModelError.invalidArchitecture(
+                "\(a.name): blockWidths must list 3 stages of \(blocks) inner widths, got \(inner)")
+        }
+        try requirePositive(inner.flatMap { $0 }, "blockWidths", a.name)
         let option = a.shortcut ?? "A"
         guard option == "A" || option == "B" else {
             throw ModelError.invalidArchitecture("\(a.name): shortcut must be \"A\" or \"B\", got \"\(option)\"")
@@ -32,7 +38,7 @@ extension ModelZoo {
                 let stride = stage > 0 && index == 0 ? 2 : 1
                 let (block, output) = try basicBlock(
                     model: "\(a.name) layer\(stage + 1).\(index)", input: layer.shape, width: width,
-                    stride: stride, option: option, random: &random)
+                    inner: inner[stage][index], stride: stride, option: option, random: &random)
                 try layer.append("\(index)", block, output: output)
             }
             try b.append("layer\(stage + 1)", layer.sequential(), output: layer.shape)
@@ -43,12 +49,13 @@ extension ModelZoo {
         return (b.sequential(), "linear")
     }
 
-    /// A BasicBlock: `conv1` 3×3 (stride) + `bn1` + ReLU + `conv2` 3×3 + `bn2`, plus the shortcut, then ReLU.
-    static func basicBlock(model: String, input: FeatureShape, width: Int, stride: Int, option: String,
+    /// A BasicBlock: `conv1` 3×3 (stride) + `bn1` + ReLU + `conv2` 3×3 + `bn2`, plus the shortcut, then ReLU;
+    /// `conv1` has `inner` output channels (`width` unless channel-pruned), `conv2` has `width`.
+    static func basicBlock(model: String, input: FeatureShape, width: Int, inner: Int, stride: Int, option: String,
                            random: inout SeededGenerator) throws -> (any Module, FeatureShape) {
         var main = LayerBuilder(model: model, input: input)
         let (channels, _, _) = try main.image("conv1", "conv2d")
-        let conv1 = try main.conv("conv1", out: width, kernel: 3, stride: stride, padding: 1, bias: false,
+        let conv1 = try main.conv("conv1", out: inner, kernel: 3, stride: stride, padding: 1, bias: false,
                                   random: &random)
         kaimingNormal(conv1, random: &random)
         try main.batchNorm("bn1")

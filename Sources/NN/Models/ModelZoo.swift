@@ -22,15 +22,15 @@ enum ModelZoo {
     /// Rejects hyperparameters the named model does not read, so a typo never passes silently.
     static func checkHyperparameters(_ a: Architecture) throws {
         let allowed: Set<String> = switch a.name {
-        case "mlp", "conv2", "conv4", "conv6": ["widths"]
+        case "mlp", "lenet5", "conv2", "conv4", "conv6": ["widths"]
         case "vgg": ["stages"]
-        case "resnet20", "resnet32", "resnet56": ["widths", "shortcut"]
+        case "resnet20", "resnet32", "resnet56": ["widths", "shortcut", "blockWidths"]
         case "sequential": ["layers"]
         default: []
         }
         let given: [(String, Bool)] = [
             ("widths", a.widths != nil), ("stages", a.stages != nil),
-            ("shortcut", a.shortcut != nil), ("layers", a.layers != nil),
+            ("shortcut", a.shortcut != nil), ("blockWidths", a.blockWidths != nil), ("layers", a.layers != nil),
         ]
         let extra = given.filter { $0.1 && !allowed.contains($0.0) }.map(\.0)
         guard extra.isEmpty else {
@@ -61,19 +61,26 @@ enum ModelZoo {
         return (b.sequential(), classifier)
     }
 
-    /// LeNet-5: conv 6@5×5 pad 2, ReLU, max-pool 2, conv 16@5×5, ReLU, max-pool 2, fc 120, fc 84, fc classes.
+    /// LeNet-5: conv 6@5×5 pad 2, ReLU, max-pool 2, conv 16@5×5, ReLU, max-pool 2, fc 120, fc 84, fc classes
+    /// (the four hidden widths from `widths` when given).
     static func lenet5(_ a: Architecture, random: inout SeededGenerator) throws -> Built {
+        let widths = a.widths ?? [6, 16, 120, 84]
+        guard widths.count == 4 else {
+            throw ModelError.invalidArchitecture(
+                "lenet5: widths must list 4 widths [conv1, conv2, fc1, fc2], got \(widths)")
+        }
+        try requirePositive(widths, "widths", a.name)
         var b = try LayerBuilder(a)
-        try b.conv("conv1", out: 6, kernel: 5, padding: 2, random: &random)
+        try b.conv("conv1", out: widths[0], kernel: 5, padding: 2, random: &random)
         try b.relu("relu1")
         try b.pool("pool1", kernel: 2)
-        try b.conv("conv2", out: 16, kernel: 5, random: &random)
+        try b.conv("conv2", out: widths[1], kernel: 5, random: &random)
         try b.relu("relu2")
         try b.pool("pool2", kernel: 2)
         try b.flatten("flatten")
-        try b.linear("fc1", out: 120, random: &random)
+        try b.linear("fc1", out: widths[2], random: &random)
         try b.relu("relu3")
-        try b.linear("fc2", out: 84, random: &random)
+        try b.linear("fc2", out: widths[3], random: &random)
         try b.relu("relu4")
         try b.linear("fc3", out: a.classes, random: &random)
         return (b.sequential(), "fc3")
@@ -85,21 +92,22 @@ enum ModelZoo {
         let defaults = [64, 64, 128, 128, 256, 256]
         let depth = a.name == "conv2" ? 2 : a.name == "conv4" ? 4 : 6
         let widths = a.widths ?? Array(defaults.prefix(depth))
-        guard widths.count == depth else {
+        guard widths.count == depth || widths.count == depth + 2 else {
             throw ModelError.invalidArchitecture(
-                "\(a.name): widths must list \(depth) conv channel counts, got \(widths)")
+                "\(a.name): widths must list \(depth) conv channel counts (and optionally fc1, fc2), got \(widths)")
         }
         try requirePositive(widths, "widths", a.name)
+        let hidden = widths.count == depth + 2 ? Array(widths.suffix(2)) : [256, 256]
         var b = try LayerBuilder(a)
-        for (i, width) in widths.enumerated() {
+        for (i, width) in widths.prefix(depth).enumerated() {
             try b.conv("conv\(i + 1)", out: width, kernel: 3, padding: 1, random: &random)
             try b.relu("relu\(i + 1)")
             if i % 2 == 1 { try b.pool("pool\(i / 2 + 1)", kernel: 2) }
         }
         try b.flatten("flatten")
-        try b.linear("fc1", out: 256, random: &random)
+        try b.linear("fc1", out: hidden[0], random: &random)
         try b.relu("relu\(depth + 1)")
-        try b.linear("fc2", out: 256, random: &random)
+        try b.linear("fc2", out: hidden[1], random: &random)
         try b.relu("relu\(depth + 2)")
         try b.linear("fc3", out: a.classes, random: &random)
         return (b.sequential(), "fc3")
