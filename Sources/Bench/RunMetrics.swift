@@ -173,11 +173,13 @@ public struct RunMetrics: Codable, Hashable, Sendable {
     public var budget: BudgetUsage
     /// The dataset's number of classes (chance top-1 = 1/classes); `nil` in records written before it was recorded.
     public var classes: Int?
+    /// The model with removed channels physically gone, and its measured speed (`nil` in records before it was measured).
+    public var structure: StructureMetrics?
 
     /// A value from its parts.
     public init(beforeFineTuning: EvaluationMetrics, afterFineTuning: EvaluationMetrics,
                 parameters: ParameterCounts, macs: MACCounts, deadNeuronRate: Double?,
-                latency: LatencyMetrics, budget: BudgetUsage, classes: Int? = nil) {
+                latency: LatencyMetrics, budget: BudgetUsage, classes: Int? = nil, structure: StructureMetrics? = nil) {
         self.beforeFineTuning = beforeFineTuning
         self.afterFineTuning = afterFineTuning
         self.parameters = parameters
@@ -186,6 +188,7 @@ public struct RunMetrics: Codable, Hashable, Sendable {
         self.latency = latency
         self.budget = budget
         self.classes = classes
+        self.structure = structure
     }
 }
 

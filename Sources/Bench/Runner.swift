@@ -84,7 +84,8 @@ public final class Runner {
             budget: BudgetUsage(steps: session.budget.used, limit: budget, stepsPerEpoch: stepsPerEpoch,
                                 startingSteps: startingSteps,
                                 calls: session.trainingLog.map { TrainingCallUsage(phase: $0.phase, steps: $0.steps, recipe: $0.recipe) }),
-            classes: dataset.classCount)
+            classes: dataset.classCount,
+            structure: try StructureMeter.measure(model, threads: threads))
         let masks = try saveModel(model, masks: session.masks, dataset: dataset.name, digest: run.digest)
         clock.lap("measure")
         return RunOutcome(metrics: metrics, masks: masks, phases: clock.phases)

@@ -3,7 +3,9 @@ import Bench
 /// A per-run number that reports aggregate over seeds; `rawValue` is its CSV column stem.
 ///
 /// Accuracies are in percent; compression = all parameters / nonzero parameters (ShrinkBench);
-/// speedup = dense MACs / remaining MACs of conv and linear layers.
+/// speedup = dense MACs / remaining MACs of conv and linear layers (theoretical); the structured metrics
+/// describe the model after physical channel removal (`StructureMetrics`): its real parameters and MACs, and
+/// its measured speedup over the unpruned architecture at batch 128 and batch 1.
 public enum Metric: String, CaseIterable, Sendable {
     case top1After = "top1_after"
     case top5After = "top5_after"
@@ -21,6 +23,15 @@ public enum Metric: String, CaseIterable, Sendable {
     case denseMACs = "macs_dense"
     case remainingMACs = "macs_remaining"
     case speedup
+    case removedChannels = "channels_removed"
+    case structuredParameters = "params_structured"
+    case structuredMACs = "macs_structured"
+    /// Dense MACs / the MACs of the model after physical removal.
+    case structuredSpeedup = "speedup_structured"
+    /// Measured latency of the unpruned architecture / of the model after physical removal, batch 128.
+    case measuredSpeedup = "speedup_measured"
+    /// The same at batch 1.
+    case measuredSpeedupBatch1 = "speedup_measured_b1"
     case deadNeuronRate = "dead_neuron_rate"
     case latencyMilliseconds = "latency_ms"
     case budgetSteps = "budget_steps"
@@ -52,6 +63,13 @@ public enum Metric: String, CaseIterable, Sendable {
         case .denseMACs: return Double(metrics.macs.dense)
         case .remainingMACs: return metrics.macs.remaining
         case .speedup: return metrics.macs.speedup
+        case .removedChannels: return metrics.structure.map { Double($0.removedChannels) }
+        case .structuredParameters: return metrics.structure.map { Double($0.parameters) }
+        case .structuredMACs: return metrics.structure.map { Double($0.macs) }
+        case .structuredSpeedup:
+            return metrics.structure.flatMap { $0.macs > 0 ? Double(metrics.macs.dense) / Double($0.macs) : nil }
+        case .measuredSpeedup: return metrics.structure?.latency(batchSize: 128)?.speedup
+        case .measuredSpeedupBatch1: return metrics.structure?.latency(batchSize: 1)?.speedup
         case .deadNeuronRate: return metrics.deadNeuronRate
         case .latencyMilliseconds: return metrics.latency.medianSeconds * 1000
         case .budgetSteps: return Double(metrics.budget.steps)

@@ -100,9 +100,23 @@ enum Fixtures {
                                         prunableNonzero: nonzero - 100),
             macs: MACCounts(layers: [LayerMACs(path: "fc1", kind: "linear", dense: run.denseMACs, remaining: run.remainingMACs)]),
             deadNeuronRate: 0.25, latency: LatencyMetrics(batchSize: 256, samples: [0.002, 0.004, 0.003], threads: 1),
-            budget: BudgetUsage(steps: 100, limit: 100, stepsPerEpoch: 50, calls: run.calls), classes: 10)
+            budget: BudgetUsage(steps: 100, limit: 100, stepsPerEpoch: 50, calls: run.calls), classes: 10,
+            structure: structure(run))
         return RunRecord(digest: try spec.digest(), spec: spec, labels: labels, status: .completed, failure: nil,
                          metrics: metrics, timings: timings, masks: nil, environment: [:])
+    }
+
+    /// Physical removal as measured: random's runs removed channels (4 ms dense, 2 ms pruned at batch 128), the
+    /// unstructured methods' runs none; no structure for the other models (records before it was measured).
+    static func structure(_ run: Run) -> StructureMetrics? {
+        guard run.model == "lenet5" else { return nil }
+        let removes = run.method == "random"
+        let dense = LatencyMetrics(batchSize: 128, samples: [0.004, 0.004, 0.005], threads: 1)
+        let pruned = removes ? LatencyMetrics(batchSize: 128, samples: [0.002, 0.002, 0.003], threads: 1) : dense
+        return StructureMetrics(removedChannels: removes ? 3 : 0, parameters: run.total,
+                                nonzeroParameters: Int(Double(run.total) / (run.achieved ?? run.target)),
+                                macs: removes ? Int(run.remainingMACs) : run.denseMACs,
+                                latency: [LatencyComparison(batchSize: 128, dense: dense, pruned: pruned)])
     }
 
     /// Every fixture record.
