@@ -57,7 +57,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var method: String
     /// The method configuration, defaults omitted (an object).
     public var configuration: JSONValue
-    /// The target compression ratio (all parameters / nonzero parameters).
+    /// The target compression ratio (all parameters / nonzero parameters), or the target speedup when
+    /// `target` is `.speedup`.
     public var compression: Double
     /// The run's seed; every random stream of the run derives from it.
     public var seed: UInt64
@@ -72,6 +73,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var initialisation: InitialisationScale?
     /// Where the validation split comes from; nil is `.holdout` (the checkpoint's recorded holdout).
     public var validation: ValidationSource?
+    /// What `compression` means when not a compression: `.speedup` (dense MACs / MACs after physical removal).
+    public var target: TargetKind?
 
     /// The current layout version.
     public static let currentVersion = 1

@@ -55,6 +55,11 @@ public final class Runner {
                                   seed: spec.seed, budget: budget, recipe: recipe) { phase($0.description) }
         session.threads = threads
         session.initialisationScale = spec.initialisation ?? .dense
+        session.targetKind = spec.target ?? .compression
+        guard MethodRegistry.all.first(where: { $0.name == spec.method })?.targetKinds.contains(session.targetKind) ?? false
+            || spec.compression == 1 else {
+            throw PruningError.unsupportedTarget(method: spec.method, kind: session.targetKind)
+        }
         let startingSteps = type(of: method).startingPoint == .trained ? try recordedSteps(spec.checkpoint) : 0
         session.originalTraining = try checkpoints[spec.checkpoint.path]?.originalRun()  // the recorded dense run
         clock.lap("load")

@@ -11,16 +11,19 @@ public struct MethodCatalogEntry: Sendable {
     public var isControl: Bool
     /// The tracks the method competes in.
     public var tracks: [Track]
+    /// The kinds of target the method can aim at.
+    public var targetKinds: [TargetKind]
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
     /// A value from its parts.
     public init(name: String, defaultConfiguration: JSONValue, isControl: Bool, tracks: [Track] = [.postTraining],
-                check: @escaping @Sendable (JSONValue) throws -> Void) {
+                targetKinds: [TargetKind] = [.compression], check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
         self.defaultConfiguration = defaultConfiguration
         self.isControl = isControl
         self.tracks = tracks
+        self.targetKinds = targetKinds
         self.check = check
     }
 }
@@ -109,7 +112,14 @@ extension Suite {
                 + "competes in \(method.entry.tracks.map(\.rawValue).joined(separator: ", ")); the suite declares "
                 + "\(tracks.map(\.track.rawValue).joined(separator: ", ")) (add its track or drop the method)")
         }
-        let chosen = listed.map { (entry: $0.entry, configuration: $0.configuration, label: $0.label) }
+        for method in listed where !method.entry.isControl && !method.entry.targetKinds.contains(targetKind) {
+            // `all` quietly keeps the methods that can aim at the suite's targets; a listed one is an error.
+            guard let key = method.key else { continue }
+            throw BenchError.suite(file: file, key: key, message: "method '\(method.entry.name)' cannot aim at "
+                + "\(targetKind.rawValue) targets (it removes no whole channels); use compressions, or drop the method")
+        }
+        let chosen = listed.filter { $0.entry.isControl || $0.entry.targetKinds.contains(targetKind) }
+            .map { (entry: $0.entry, configuration: $0.configuration, label: $0.label) }
         return try tracks.map { track in
             var members = chosen.filter { $0.entry.tracks.contains(track.track) }
             if !members.contains(where: { $0.entry.name == track.controlMethod }) {
@@ -139,6 +149,7 @@ extension Suite {
                                                budget: track.budget, fineTuning: recipe)
                             spec.track = track.track
                             spec.initialisation = track.initialisation == .dense ? nil : track.initialisation
+                            spec.target = targetKind == .compression ? nil : targetKind
                             spec.validation = validation == .holdout ? nil : validation
                             runs.append(try PlannedRun(spec: spec, labels: RunLabels(
                                 dataset: inputs.datasetName, model: model.name, method: label, track: track.name)))

@@ -114,10 +114,20 @@ struct SuiteReader {
         }
     }
 
-    func compressions(_ value: JSONValue) throws -> [Double] {
-        try list(value, key: "compressions").enumerated().map { index, item in
-            let target = try number(item, key: "compressions[\(index)]")
-            guard target >= 1 else { throw fail("compressions[\(index)]", "expected a compression ratio ≥ 1, got \(target)") }
+    /// The suite's targets: `compressions:` or `speedups:` (exactly one of them), each a list of numbers ≥ 1.
+    func targets(_ root: [String: JSONValue]) throws -> (TargetKind, [Double]) {
+        switch (root["compressions"], root["speedups"]) {
+        case (let value?, nil): return (.compression, try compressions(value))
+        case (nil, let value?): return (.speedup, try compressions(value, key: "speedups"))
+        case (nil, nil): throw fail("compressions", "missing (or give 'speedups' for speedup targets)")
+        case (_?, _?): throw fail("speedups", "give either 'compressions' or 'speedups', not both")
+        }
+    }
+
+    func compressions(_ value: JSONValue, key: String = "compressions") throws -> [Double] {
+        try list(value, key: key).enumerated().map { index, item in
+            let target = try number(item, key: "\(key)[\(index)]")
+            guard target >= 1 else { throw fail("\(key)[\(index)]", "expected a ratio ≥ 1, got \(target)") }
             return target
         }
     }

@@ -18,7 +18,9 @@ import Training
 ///                                                         # its training data (no holdout recorded)
 /// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …};
 ///                                 # the item `all` in a list adds every registered method with defaults
-/// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1)
+/// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1); or instead
+///                                 # speedups: [2, 4, 8]: MAC speedups after physical channel removal, for
+///                                 # the methods that remove whole channels (`all` keeps only those)
 /// seeds: [0, 1, 2]
 /// tracks:                         # every method runs in each listed track it belongs to
 ///   - track: post-training        # prune the checkpoint, then fine-tune for the budget
@@ -79,7 +81,10 @@ public struct Suite: Sendable {
     public var models: [ModelSource]
     /// `nil` means every registered method (`methods: all`); a list may hold the item `all` among entries.
     public var methods: [MethodChoice]?
+    /// The target numbers (compressions, or speedups when `targetKind` is `.speedup`).
     public var compressions: [Double]
+    /// What the targets are: compressions (`compressions:`) or speedups (`speedups:`).
+    public var targetKind: TargetKind = .compression
     public var seeds: [UInt64]
     /// The protocols the methods compete under, in suite order (names unique).
     public var tracks: [TrackPlan]
@@ -95,6 +100,8 @@ public struct TrackPlan: Hashable, Sendable {
     public var recipe: TrainingRecipe
     /// How masked layers' initial weights are scaled (from-initialisation only; `dense` elsewhere).
     public var initialisation: InitialisationScale
+    /// What the suite's targets are (the suite's, copied into each track: it names the leaderboard section).
+    public var targetKind = TargetKind.compression
     /// Where it was given in the file (`tracks[1]`), for error messages.
     public var key: String
 
@@ -108,9 +115,11 @@ public struct TrackPlan: Hashable, Sendable {
         self.key = key
     }
 
-    /// The leaderboard name: the track's, with ` (rescaled init)` for the rescaled initialisation.
+    /// The leaderboard name: the track's, with ` (rescaled init)` for the rescaled initialisation and
+    /// ` (speedup targets)` when the targets are speedups.
     public var name: String {
-        initialisation == .rescaled ? "\(track.rawValue) (rescaled init)" : track.rawValue
+        track.rawValue + (initialisation == .rescaled ? " (rescaled init)" : "")
+            + (targetKind == .speedup ? " (speedup targets)" : "")
     }
 
     /// The control that anchors this track's leaderboard: `dense` after training, `dense-scratch` from
@@ -137,7 +146,7 @@ extension Suite {
         let reader = SuiteReader(file: file)
         let root = try reader.mapping(document, key: "(document)")
         try reader.rejectUnknown(root, allowed: ["name", "dataset", "models", "checkpoints", "methods",
-                                                 "compressions", "seeds", "tracks", "fineTuning"], key: "")
+                                                 "compressions", "speedups", "seeds", "tracks", "fineTuning"], key: "")
         let name = try root["name"].map { try reader.string($0, key: "name") } ?? defaultName
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw BenchError.suite(file: file, key: "name", message: "expected letters, digits, '-', '_' or '.', got '\(name)'")
@@ -150,11 +159,17 @@ extension Suite {
         if let first = duplicates.first {
             throw BenchError.suite(file: file, key: "models", message: "model name '\(first)' is used twice")
         }
-        let tracks = try reader.tracks(root)
-        return Suite(name: name, file: file, dataset: try reader.dataset(try reader.require(root, "dataset", key: "")),
-                     models: models, methods: try reader.methods(try reader.require(root, "methods", key: "")),
-                     compressions: try reader.compressions(try reader.require(root, "compressions", key: "")),
-                     seeds: try reader.seeds(try reader.require(root, "seeds", key: "")),
-                     tracks: tracks)
+        let (kind, targets) = try reader.targets(root)
+        let tracks = try reader.tracks(root).map { plan in
+            var plan = plan
+            plan.targetKind = kind
+            return plan
+        }
+        var suite = Suite(name: name, file: file, dataset: try reader.dataset(try reader.require(root, "dataset", key: "")),
+                          models: models, methods: try reader.methods(try reader.require(root, "methods", key: "")),
+                          compressions: targets, seeds: try reader.seeds(try reader.require(root, "seeds", key: "")),
+                          tracks: tracks)
+        suite.targetKind = kind
+        return suite
     }
 }

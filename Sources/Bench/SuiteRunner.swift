@@ -8,7 +8,8 @@ extension MethodCatalogEntry {
     public static func registry() throws -> [MethodCatalogEntry] {
         try MethodRegistry.all.map { entry in
             MethodCatalogEntry(name: entry.name, defaultConfiguration: try JSONDecoder().decode(
-                JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control, tracks: entry.tracks) { configuration in
+                JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control, tracks: entry.tracks,
+                targetKinds: entry.targetKinds) { configuration in
                 _ = try entry.method(configuration: Data(configuration.canonical.utf8))
             }
         }

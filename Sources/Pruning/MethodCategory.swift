@@ -56,6 +56,17 @@ public enum TargetTolerance: Sendable, Equatable {
     case binomial(standardDeviations: Double)
     /// The method does not aim at the compression target (the dense control).
     case notApplicable
+    /// Whole channels: the achieved compression or speedup (as the session's `targetKind` says) reaches the
+    /// target, overshooting by what one channel more per pruned layer would remove.
+    case wholeChannels
+}
+
+/// What a run's target number means: the compression (all parameters / nonzero parameters) or the speedup
+/// (dense MACs / MACs of the model with its removed channels physically gone), which only methods that remove
+/// whole channels can aim at.
+public enum TargetKind: String, Codable, Sendable, CaseIterable {
+    case compression
+    case speedup
 }
 
 /// The protocol a method competes under; leaderboards rank methods only within a track.

@@ -16,6 +16,8 @@ public struct MethodEntry: Sendable {
     public let tracks: [Track]
     /// How closely the masks meet the compression target.
     public let targetTolerance: TargetTolerance
+    /// The kinds of target the method can aim at.
+    public let targetKinds: [TargetKind]
     private let build: @Sendable (Data?) throws -> any PruningMethod
     private let defaults: @Sendable () throws -> Data
     private let normalize: @Sendable (Data?) throws -> Data
@@ -29,6 +31,7 @@ public struct MethodEntry: Sendable {
         startingPoint = M.startingPoint
         tracks = M.tracks
         targetTolerance = M.targetTolerance
+        targetKinds = M.targetKinds
         build = { json in M(configuration: try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)) }
         defaults = { try ConfigurationJSON.encodeListingNils(M.Configuration()) }
         normalize = { json in

@@ -23,7 +23,7 @@ extension MethodRegistry {
             "card: \(entry.card)",
             "starts from: " + (entry.startingPoint == .trained ? "the trained checkpoint" : "a fresh initialisation"),
             "track: " + entry.tracks.map(\.rawValue).joined(separator: ", "),
-            "target: " + entry.targetTolerance.summary,
+            "target: " + entry.targetKinds.map(\.rawValue).joined(separator: " or ") + "; " + entry.targetTolerance.summary,
             "",
             wrap(entry.summary, width: 100),
             "",
@@ -75,6 +75,8 @@ extension TargetTolerance {
             return "kept entries Binomial(prunable, f): within \(k) standard deviations of f × prunable"
         case .notApplicable:
             return "does not prune"
+        case .wholeChannels:
+            return "whole channels: the achieved compression or speedup reaches the target (one channel per layer of overshoot)"
         }
     }
 }

@@ -24,6 +24,10 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
     case data(reason: String)
     /// A method cannot keep its target count of entries: only `available` are left to choose from.
     case targetUnreachable(method: String, target: Int, available: Int, reason: String)
+    /// Removing channels cannot reach the target: `best` is what keeping one channel per pruned layer gives.
+    case channelTargetUnreachable(method: String, kind: TargetKind, target: Double, best: Double)
+    /// The method cannot aim at this kind of target.
+    case unsupportedTarget(method: String, kind: TargetKind)
 
     public var description: String {
         switch self {
@@ -55,6 +59,11 @@ public enum PruningError: Error, Equatable, CustomStringConvertible {
             return "session data: \(reason)"
         case let .targetUnreachable(method, target, available, reason):
             return "method '\(method)' cannot meet its target of \(target) kept entries: \(available) are available (\(reason))"
+        case let .channelTargetUnreachable(method, kind, target, best):
+            return "method '\(method)' cannot reach \(kind.rawValue) \(target) by removing channels: one channel per "
+                + "pruned layer gives \(best)"
+        case let .unsupportedTarget(method, kind):
+            return "method '\(method)' cannot aim at a \(kind.rawValue) target (it removes no whole channels)"
         }
     }
 }

@@ -70,6 +70,8 @@ public protocol PruningMethod: Sendable {
     static var tracks: [Track] { get }
     /// How closely the method's masks meet the compression target (see `TargetTolerance`).
     static var targetTolerance: TargetTolerance { get }
+    /// The kinds of target the method can aim at (default: compression only).
+    static var targetKinds: [TargetKind] { get }
 
     /// The settings this instance runs with.
     var configuration: Configuration { get }
@@ -86,6 +88,7 @@ public protocol PruningMethod: Sendable {
 extension PruningMethod {
     public static var startingPoint: StartingPoint { .trained }
     public static var tracks: [Track] { [Track.default(for: startingPoint)] }
+    public static var targetKinds: [TargetKind] { [.compression] }
     public var scope: PrunableScope { .weights }
 
     /// A method with the card's default settings.

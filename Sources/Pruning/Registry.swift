@@ -40,6 +40,7 @@ public enum MethodRegistry {
         MethodEntry(GaP.self),
         MethodEntry(SupTickets.self),
         MethodEntry(ToST.self),
+        MethodEntry(L1Filter.self),
     ]
 
     /// The entry registered as `name`, or `unknownMethod` listing the registered names.

@@ -16,8 +16,11 @@ public final class Session {
     public let model: Model
     /// Training and validation data (no test split exists here).
     public let data: SessionData
-    /// The requested compression c = all parameters / remaining parameters.
+    /// The requested compression c = all parameters / remaining parameters (the target number; with
+    /// `targetKind` `.speedup` it is the requested speedup instead).
     public let compression: Double
+    /// What the target number means; `.speedup` only for methods that list it in `targetKinds`.
+    public var targetKind = TargetKind.compression
     /// The parameters the method may mask, in state-dict order.
     public let prunable: [PrunableParameter]
     /// Optimizer steps the run may spend after the starting checkpoint.

@@ -81,9 +81,11 @@ extension Leaderboard {
         return text
     }
 
-    /// The achieved compression, `45.00×`, with `†` when it misses the target by more than 1 %.
+    /// The achieved compression, `45.00×` (for a speedup target the achieved speedup, `2.10× speedup`), with
+    /// `†` when it misses the target by more than 1 %.
     static func compressionText(_ row: LeaderboardRow, digits: Int = 2) -> String {
-        Formatting.fixed(row[.compression].mean, digits) + "×" + (row.missesTarget() ? "†" : "")
+        let value = Formatting.fixed(row[row.achievedMetric].mean, digits) + "×" + (row.missesTarget() ? "†" : "")
+        return row.targetKind == .speedup ? value + " speedup" : value
     }
 
     /// ` (3)`, or ` (2, 1 failed)` when some runs failed.

@@ -1,4 +1,5 @@
 import Bench
+import Pruning
 import Foundation
 
 /// Mean, sample standard deviation, median, minimum, maximum and count of one metric over seeds.
@@ -48,6 +49,8 @@ public struct LeaderboardRow: Hashable, Sendable {
     public var track: String
     public var method: String
     public var target: Double
+    /// Whether `target` is a compression or a speedup (the runs' `spec.target`).
+    public var targetKind: TargetKind = .compression
     /// Completed runs aggregated (one per seed).
     public var runs: Int
     /// Runs of this cell recorded as failed.
@@ -68,10 +71,14 @@ public struct LeaderboardRow: Hashable, Sendable {
     /// The aggregate of `metric` (an empty aggregate when no run measured it).
     public subscript(metric: Metric) -> Aggregate { metrics[metric] ?? Aggregate([]) }
 
-    /// Whether the mean achieved compression misses the target by more than `tolerance` (relative).
+    /// The metric the target is measured by: the achieved compression, or for a speedup target the speedup
+    /// of the model after physical removal.
+    public var achievedMetric: Metric { targetKind == .speedup ? .structuredSpeedup : .compression }
+
+    /// Whether the mean achieved compression (or speedup) misses the target by more than `tolerance` (relative).
     public func missesTarget(by tolerance: Double = Leaderboard.compressionTolerance) -> Bool {
-        guard runs > 0, self[.compression].count > 0, target > 0 else { return false }
-        return abs(self[.compression].mean / target - 1) > tolerance
+        guard runs > 0, self[achievedMetric].count > 0, target > 0 else { return false }
+        return abs(self[achievedMetric].mean / target - 1) > tolerance
     }
 }
 
@@ -135,7 +142,7 @@ public struct Leaderboard: Sendable {
             let top1 = done.map { Metric.top1After.value(in: $0) ?? .nan }
             return LeaderboardRow(
                 dataset: key.dataset, model: key.model, track: key.track, method: key.method, target: key.target,
-                runs: done.count, failed: group.count - done.count,
+                targetKind: group.first?.spec.target ?? .compression, runs: done.count, failed: group.count - done.count,
                 collapsed: zip(done, top1).filter { CollapseRule.isCollapsed(top1: $1, classes: $0.metrics?.classes) }.count,
                 nonFiniteTop1: top1.filter { !$0.isFinite }.count, metrics: metrics, deltaFromDense: nil,
                 recipes: done.map(RunRecipe.init), layerDensities: Leaderboard.layerDensities(done))

@@ -82,6 +82,7 @@ public struct SuiteSelection: Sendable {
             && seeds.contains(spec.seed) && spec.budget == plan.budget && spec.fineTuning == selection.recipe
             && (spec.track ?? .postTraining) == plan.track
             && (spec.initialisation ?? .dense) == plan.initialisation
+            && (spec.target ?? .compression) == plan.targetKind
             && spec.engine == PruneBenchVersion.engine
             && (checkpoint.map { $0 == spec.checkpoint.path } ?? true)
             && (datasetPath.map { $0 == spec.dataset.path } ?? true)

@@ -101,7 +101,7 @@ import Training
         }
         #expect(variant("  - magnitude\n", "  - magnitud\n")
             == "suites/bad.yaml: key 'methods[1]': unknown method 'magnitud' (registered: dense, magnitude, random)")
-        #expect(variant("[2, 4]", "[2, 0.5]") == "suites/bad.yaml: key 'compressions[1]': expected a compression ratio ≥ 1, got 0.5")
+        #expect(variant("[2, 4]", "[2, 0.5]") == "suites/bad.yaml: key 'compressions[1]': expected a ratio ≥ 1, got 0.5")
         #expect(variant("[2, 4]", "[2, four]") == "suites/bad.yaml: key 'compressions[1]': expected a number, got a string")
         #expect(variant("seeds: [0, 1]", "seeds: [0, -1]") == "suites/bad.yaml: key 'seeds[1]': expected an integer in 0..<2^53, got -1.0")
         #expect(variant("seeds:", "seedz:").hasPrefix("suites/bad.yaml: key 'seedz': unknown key"))

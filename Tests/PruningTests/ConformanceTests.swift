@@ -24,18 +24,24 @@ import Training
         })
         try session.execute(fineTuningHooks: everyStep) { pruned in
             stepsBeforeFineTuning = pruned.budget.used
-            // A method that trained nothing yet must have left the classifier bit-identical.
-            classifierUntouched = pruned.budget.used > 0
-                || zip(classifierBefore, classifierState(pruned)).allSatisfy { $0.isBitwiseEqual(to: $1) }
+            // A method that trained nothing yet must have left the classifier bit-identical where its mask keeps
+            // it (a structured method masks the classifier's inputs from removed units, never its outputs).
+            classifierUntouched = pruned.budget.used > 0 || keptEntriesUnchanged(classifierBefore, pruned)
             for (name, mask) in pruned.masks { masksBeforeFineTuning[name] = mask.copy() }
             #expect(prunedEntriesAreZero(pruned), "pruned weights not zero after \(name) returned")
         }
 
-        // Masks exist exactly for the prunable parameters; the classifier is not among them.
+        // Masks exist exactly for the prunable parameters; the classifier is not among them, except that a
+        // method removing whole channels masks the classifier's input columns of removed units (whole columns
+        // only, never a row or the bias).
         let masked = session.model.parameters.filter { $0.parameter.mask != nil }.map(\.name)
         #expect(masked == (entry.category == .control ? [] : session.prunable.map(\.name)))
-        #expect(!session.prunable.contains { $0.modulePath == classifier })
-        #expect(masked.allSatisfy { !$0.hasPrefix(classifier + ".") })
+        if entry.targetTolerance == .wholeChannels {
+            try expectClassifierMasksRemoveWholeColumns(session)
+        } else {
+            #expect(!session.prunable.contains { $0.modulePath == classifier })
+            #expect(masked.allSatisfy { !$0.hasPrefix(classifier + ".") })
+        }
         #expect(classifierBefore.count == 2)
         #expect(classifierUntouched, "\(name) changed the classifier")
 
@@ -73,6 +79,33 @@ import Training
             .map { $0.parameter.value.copy() }
     }
 
+    /// Whether every classifier entry its mask keeps (all, without a mask) equals its copy in `before`.
+    private func keptEntriesUnchanged(_ before: [Tensor], _ session: Session) -> Bool {
+        let classifier = session.model.parameters.filter { $0.name.hasPrefix(session.model.classifierPath + ".") }
+        return zip(before, classifier).allSatisfy { original, entry in
+            let value = entry.parameter.value, mask = entry.parameter.mask
+            return (0..<value.count).allSatisfy { i in
+                mask.map { $0[flat: i] == 0 } ?? false || value[flat: i].bitPattern == original[flat: i].bitPattern
+            }
+        }
+    }
+
+    /// A structured method's classifier masks: the bias whole, the weight's columns each all kept or all removed.
+    private func expectClassifierMasksRemoveWholeColumns(_ session: Session) throws {
+        let prefix = session.model.classifierPath + "."
+        for (name, mask) in session.masks where name.hasPrefix(prefix) {
+            if mask.shape.count == 1 {
+                #expect((0..<mask.count).allSatisfy { mask[flat: $0] == 1 }, "\(name): a classifier output was removed")
+                continue
+            }
+            let (rows, columns) = (mask.shape[0], mask.count / mask.shape[0])
+            for column in 0..<columns {
+                let values = Set((0..<rows).map { mask[flat: $0 * columns + column] })
+                #expect(values.count == 1, "\(name): column \(column) partly masked")
+            }
+        }
+    }
+
     private func prunedEntriesAreZero(_ session: Session) -> Bool {
         session.masks.allSatisfy { name, mask in
             guard let parameter = session.model.parameters.first(where: { $0.name == name })?.parameter else { return false }
@@ -93,6 +126,11 @@ import Training
             let target = try session.keepFraction * prunable
             let tolerance = Double(n * session.masks.count)
             #expect(abs(kept - target) <= tolerance, "\(entry.name): kept \(kept), target \(target)")
+        case .wholeChannels:
+            // The target is reached (whole channels overshoot it): kept ≤ f × prunable.
+            let target = try session.keepFraction * prunable
+            #expect(kept <= target + 1e-9, "\(entry.name): kept \(kept), target \(target)")
+            #expect(kept > 0)
         case .binomial(let k):
             let f = try session.keepFraction
             let target = f * prunable
