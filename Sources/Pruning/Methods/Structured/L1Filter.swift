@@ -8,8 +8,10 @@ import NN
 /// Choices where the card leaves the harness to decide:
 /// - **Rates.** The paper sets per-layer rates by a sensitivity analysis; here one uniform rate r applies to
 ///   every pruned layer (each keeps `max(1, ⌊n·(1 − r)⌋)` channels, the rethinking code's rule), the smallest
-///   r that reaches the run's target, found by bisection. `rates` fixes some layers' rates (the paper's
-///   Pruned-A/B tables) and `skip` leaves its "sensitive" layers whole; the uniform rate covers the rest.
+///   r that reaches the run's target, found by bisection; then channels are given back one at a time, layer
+///   by layer in forward order, while the target still holds (whole channels would otherwise overshoot it by
+///   a whole step of r). `rates` fixes some layers' rates (the paper's Pruned-A/B tables) and `skip` leaves
+///   its "sensitive" layers whole; the uniform rate covers the rest.
 /// - **Scores are independent**: every layer is scored on the trained weights, ignoring removals in the
 ///   layer before (the re-implementations' choice; the paper's greedy variant is not offered).
 /// - **Layers.** The paper removes conv filters. By default (`layers: all`) hidden linear units are removed
@@ -50,11 +52,14 @@ public struct L1Filter: PruningMethod {
         let groups = try ChannelPruning.groups(session, layers: configuration.layers, skip: configuration.skip,
                                                rates: configuration.rates, method: Self.name)
         let scores = try Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, try Self.filterNorms(session, $0)) })
-        let kept = try ChannelPruning.smallestRate(session, method: Self.name) { rate in
+        let uniform = try ChannelPruning.smallestRate(session, method: Self.name) { rate in
             Dictionary(uniqueKeysWithValues: groups.map { group in
                 (group.producer, ChannelPruning.keptCount(group.channels, rate: configuration.rates[group.producer] ?? rate))
             })
         }
+        // Layers with a fixed rate keep exactly their count; the others may take channels back.
+        let fixed = uniform.filter { configuration.rates[$0.key] != nil }
+        let kept = try ChannelPruning.givingBack(session, uniform, groups: groups, limit: fixed)
         try ChannelPruning.setMasks(session, groups: groups, keep: ChannelPruning.keepHighest(scores, kept: kept))
     }
 
