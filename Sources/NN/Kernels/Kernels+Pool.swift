@@ -5,10 +5,22 @@ package func pooledSize(_ size: Int, kernel: Int, stride: Int) -> Int { (size - 
 
 /// Max-pool forward. x `[planes, H, W]` -> y `[planes, OH, OW]`; `indices` `[planes, OH, OW]` receives
 /// each maximum's flat position in its input plane (the first one on ties and NaN propagating, as PyTorch).
+/// Without `indices` (an inference pass that keeps nothing for backward) the 2×2, stride-2 case skips them.
 package func maxPool2dForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                              indices: UnsafeMutablePointer<Int32>, planes: Int, height h: Int, width w: Int,
-                              kernel k: Int, stride s: Int, threads: Int) {
+                              indices: UnsafeMutablePointer<Int32>?, planes: Int, height h: Int, width w: Int,
+                              kernel k: Int, stride s: Int, threads: Int, scratch: UnsafeMutablePointer<Int32>? = nil) {
     let (oh, ow) = (pooledSize(h, kernel: k, stride: s), pooledSize(w, kernel: k, stride: s))
+    if indices == nil && k == 2 && s == 2 {
+        let (px, py) = (SharedPointer(x), SharedPointer(y))
+        let chunks = min(planes, 64)
+        parallelFor(chunks: chunks, threads: threads) { chunk, _ in
+            for plane in chunkRange(chunk, of: chunks, count: planes) {
+                maxPool2x2Values(px[plane * h * w], py[plane * oh * ow], width: w, outHeight: oh, outWidth: ow)
+            }
+        }
+        return
+    }
+    guard let indices = indices ?? scratch else { preconditionFailure("maxPool2dForward needs indices for a \(k)×\(k)/\(s) window") }
     let (px, py, pi) = (SharedPointer(x), SharedPointer(y), SharedIndexPointer(indices))
     let chunks = min(planes, 64)
     parallelFor(chunks: chunks, threads: threads) { chunk, _ in
@@ -57,6 +69,19 @@ private func maxPool2x2(_ xp: UnsafeMutablePointer<Float>, _ yp: UnsafeMutablePo
             consider(bottom + 2 * j + 1)
             yp[i * ow + j] = value
             ip[i * ow + j] = Int32(best)
+        }
+    }
+}
+
+/// The maxima of a 2×2, stride-2 max-pool of one plane, without their positions (NaN propagating, as PyTorch).
+@inline(__always)
+private func maxPool2x2Values(_ xp: UnsafeMutablePointer<Float>, _ yp: UnsafeMutablePointer<Float>,
+                              width w: Int, outHeight oh: Int, outWidth ow: Int) {
+    @inline(__always) func larger(_ a: Float, _ b: Float) -> Float { b > a || b.isNaN ? b : a }
+    for i in 0..<oh {
+        let top = xp + 2 * i * w, bottom = top + w, out = yp + i * ow
+        for j in 0..<ow {
+            out[j] = larger(larger(larger(top[2 * j], top[2 * j + 1]), bottom[2 * j]), bottom[2 * j + 1])
         }
     }
 }
