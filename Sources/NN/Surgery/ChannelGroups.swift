@@ -23,6 +23,8 @@ public struct ChannelGroup: Sendable, Equatable {
     public let channels: Int
     /// The batch norms between producer and consumer, in order.
     public let batchNorms: [String]
+    /// The activation layers (ReLU) between producer and consumer, in order.
+    public let activations: [String]
     /// The layer that reads the channels.
     public let consumer: Consumer
 }
@@ -43,6 +45,7 @@ struct ChannelGroupFinder {
         let producer: String
         let channels: Int
         var batchNorms: [String] = []
+        var activations: [String] = []
     }
 
     private(set) var groups: [ChannelGroup] = []
@@ -65,7 +68,9 @@ struct ChannelGroupFinder {
             open = Open(producer: path, channels: linear.outFeatures)
         case is BatchNorm2d, is BatchNorm1d:
             open?.batchNorms.append(path)
-        case is ReLU, is MaxPool2d, is AvgPool2d, is GlobalAvgPool2d, is Flatten, is Dropout:
+        case is ReLU:
+            open?.activations.append(path)
+        case is MaxPool2d, is AvgPool2d, is GlobalAvgPool2d, is Flatten, is Dropout:
             break
         default:
             // A module this walk does not understand (a custom block, a shortcut): nothing crosses it.
@@ -78,7 +83,7 @@ struct ChannelGroupFinder {
         defer { open = nil }
         guard let open, usable, inputs % open.channels == 0 else { return }
         groups.append(ChannelGroup(
-            producer: open.producer, channels: open.channels, batchNorms: open.batchNorms,
+            producer: open.producer, channels: open.channels, batchNorms: open.batchNorms, activations: open.activations,
             consumer: .init(path: consumer, featuresPerChannel: inputs / open.channels)))
     }
 
