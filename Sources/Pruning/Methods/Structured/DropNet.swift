@@ -14,7 +14,7 @@ import NN
 /// - **Target instead of a stopping rule.** The paper stops at an accuracy loss κ (the code at 10 % of the
 ///   nodes left); here cycles stop at the run's compression or speedup target: a cycle whose drop would pass
 ///   it drops only the fewest of its candidates (in drop order) that reach it, and the last planned cycle
-///   drops as many as needed.
+///   drops as many as needed; then nodes of that last drop come back, one at a time, while the target holds.
 /// - **Score**: mean |post-activation| of the first ReLU after the layer (before pooling, as the code masks
 ///   conv outputs before max-pool), over the whole training split in inference mode (the layer's batch norm,
 ///   or its output, when no ReLU follows); ties are broken by a random order from stream `"dropnet-ties"`.
@@ -142,7 +142,8 @@ public struct DropNet: PruningMethod {
         let standard = layerWise ? p : Double(max(1, Int((p * Double(total)).rounded(.down))))
         let most = layerWise ? 1.0 : Double(total)
         if try reaches(standard) {
-            return (apply(try Self.smallest(from: 0, to: standard, integer: !layerWise, where: reaches)), true)
+            let dropped = apply(try Self.smallest(from: 0, to: standard, integer: !layerWise, where: reaches))
+            return (try givingBack(session, before: alive, after: dropped, scores: scores), true)
         }
         guard last else { return (apply(standard), false) }
         guard try reaches(most) else {
@@ -150,7 +151,34 @@ public struct DropNet: PruningMethod {
                 method: Self.name, kind: session.targetKind, target: session.compression,
                 best: try ChannelPruning.achieved(session, kept: apply(most).mapValues { $0.filter { $0 }.count }))
         }
-        return (apply(try Self.smallest(from: standard, to: most, integer: !layerWise, where: reaches)), true)
+        let dropped = apply(try Self.smallest(from: standard, to: most, integer: !layerWise, where: reaches))
+        return (try givingBack(session, before: alive, after: dropped, scores: scores), true)
+    }
+
+    /// The last drop, trimmed: nodes it dropped come back one at a time (per layer the one it would have dropped
+    /// last first, layers in turn) while the target still holds, since a layer-wise drop moves every layer at once.
+    func givingBack(_ session: Session, before: [String: [Bool]], after: [String: [Bool]],
+                    scores: [String: [Double]]) throws -> [String: [Bool]] {
+        var alive = after
+        var candidates = after.keys.sorted().reduce(into: [String: [Int]]()) { result, producer in
+            let flags = before[producer]!, now = after[producer]!
+            result[producer] = flags.indices.filter { flags[$0] && !now[$0] }.sorted { scores[producer]![$0] > scores[producer]![$1] }
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for producer in alive.keys.sorted() {
+                guard let channel = candidates[producer]?.first else { continue }
+                var trial = alive
+                trial[producer]![channel] = true
+                if try ChannelPruning.achieved(session, kept: trial.mapValues { $0.filter { $0 }.count }) >= session.compression {
+                    alive = trial
+                    changed = true
+                }
+                candidates[producer]!.removeFirst()
+            }
+        }
+        return alive
     }
 
     /// The smallest t in (low, high] with `test(t)` (true at `high`, monotone), by bisection (integers when asked).
