@@ -119,6 +119,21 @@ import Training
         expectRewound(session, to: thetaK)
     }
 
+    /// imp-rewind's default k (Frankle et al. 2019: early in training, not at initialisation) is
+    /// max(1, round(0.02 · budget / (R + 1))): with a 600-step budget and R = 4 rounds, 2 steps; the surviving
+    /// weights are rewound to θ_k, never to θ_0.
+    @Test func defaultRewindPointIsAfterTheFirstStepsNotInitialisation() throws {
+        let session = try Fixtures.session(IterativeMagnitude<IMPRewind>(), budget: 600)
+        let theta0 = session.snapshot()
+        try session.method.run(session)
+        let first = try #require(session.trainingLog.first)
+        #expect(first.phase == "imp to θ_k" && first.steps == 2, "\(session.trainingLog.map { ($0.phase, $0.steps) })")
+        let reference = try Fixtures.session(IterativeMagnitude<IMPRewind>(), budget: 600)
+        try reference.train(steps: 2, recipe: IterativeMagnitude<IMPRewind>.rewindRecipe(reference.recipe))
+        expectRewound(session, to: reference.snapshot())
+        #expect(!reference.snapshot().state[0].tensor.isBitwiseEqual(to: theta0.state[0].tensor))
+    }
+
     @Test func prunedWeightsStayZeroThroughTrainingWithMomentumAndWeightDecay() throws {
         let session = try Fixtures.session(IterativeMagnitude<LotteryTicket>(), budget: 30)
         var forwardPassesWithLiveWeights = 0, steps = 0
