@@ -1,6 +1,6 @@
 import Foundation
 import NN
-import Pruning
+@testable import Pruning
 import Testing
 
 /// The tiny-network tests of synflow.md.
@@ -92,6 +92,17 @@ import Testing
             let k = Double(index + 1)
             #expect(count == Int((pow(f, k / 100) * total).rounded()), "round \(index + 1)")
         }
+    }
+
+    /// An entry pruned in an earlier round ranks below a live entry whose flow is 0 (a weight behind a cut
+    /// path), although the pruned one comes first in state-dict order: pruned weights never come back.
+    @Test func prunedEntriesRankBelowLiveZeroFlowEntries() {
+        let flow = [(name: "a", scores: Tensor(shape: [4], values: [0, 0, 3, 0])), (name: "b", scores: Tensor(shape: [2], values: [0, 5]))]
+        let masks: [Tensor?] = [Tensor(shape: [4], values: [0, 1, 1, 1]), nil]
+        let next = SynFlow.nextMasks(flow, masks: masks, count: 4)
+        // Kept: 5 and 3, then the live zero-flow entries in state-dict order (a[1], a[3]); never the pruned a[0].
+        #expect(next.map(\.mask.values) == [[0, 1, 1, 1], [0, 1]])
+        #expect(next[0].mask.values[0] == 0, "a pruned weight came back")
     }
 
     /// No layer collapse at the highest compression the fixture allows (3 prunable weights of 468 left):

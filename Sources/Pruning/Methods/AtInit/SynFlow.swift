@@ -113,16 +113,21 @@ public struct SynFlow: ScoringMethod {
         let keepFraction = try session.keepFraction
         for iteration in 1...configuration.iterations {
             session.report("scoring", step: iteration, of: configuration.iterations)
-            let flow = try scores(session)
-            for (index, entry) in session.prunable.enumerated() {
-                guard let mask = entry.parameter.mask else { continue }
-                let s = flow[index].scores.data, m = mask.data
-                for i in 0..<mask.count where m[i] == 0 { s[i] = -1 }
-            }
             let density = Self.density(iteration: iteration, of: configuration.iterations, final: keepFraction,
                                        schedule: configuration.schedule)
             let count = Int((density * Double(session.prunableCount)).rounded())
-            try session.setMasks(Mask.keepingTop(flow, count: count))
+            try session.setMasks(Self.nextMasks(try scores(session), masks: session.prunable.map(\.parameter.mask), count: count))
         }
+    }
+
+    /// One round's masks: the top `count` of `flow`, where entries the current `masks` prune rank below every
+    /// live entry (even one whose flow is 0), so a pruned weight never comes back; ties by state-dict position.
+    static func nextMasks(_ flow: [(name: String, scores: Tensor)], masks: [Tensor?], count: Int) -> [(name: String, mask: Tensor)] {
+        for (entry, mask) in zip(flow, masks) {
+            guard let mask else { continue }
+            let s = entry.scores.data, m = mask.data
+            for i in 0..<mask.count where m[i] == 0 { s[i] = -1 }
+        }
+        return Mask.keepingTop(flow, count: count)
     }
 }
