@@ -186,6 +186,28 @@ import Training
         }
     }
 
+    /// `imp-slr`, run by its registry name, retrains every round on the original schedule squeezed into the
+    /// round (card `imp-slr.md`): a warm-up over w = ⌊n/10⌋ steps to η_max, then η_orig(j·L/m) for the
+    /// m = n − w other steps, with L = 60 the recorded run's steps (not LLR's straight line, nor CLR's cosine).
+    @Test func impSLRReplaysTheOriginalScheduleSqueezedIntoEachRound() throws {
+        let session = try Fixtures.session(try MethodRegistry.method(named: "imp-slr"), budget: 60)
+        let rates = Fixtures.recordRates(session)
+        try session.method.run(session)
+        let rounds = rates.calls.filter { $0.count >= 10 }
+        #expect(!rounds.isEmpty)
+        for (call, replayed) in rounds.enumerated() {
+            let n = replayed.count, w = n / 10, m = n - w
+            // The recorded run's per-step cosine read at time j·L/m (its rate between steps is the same cosine).
+            func original(_ time: Double) -> Double { 0.05 * (1 + cos(Double.pi * time / 60)) }
+            let warmup: [Double] = (0..<w).map { 0.1 * Double($0) / Double(w) }
+            let squeezed: [Double] = (0..<m).map { original(Double($0) * 60 / Double(m)) }
+            let expected = warmup + squeezed
+            for (j, (rate, want)) in zip(replayed, expected).enumerated() {
+                #expect(abs(Double(rate) - want) <= 1e-6 * max(want, 1e-3), "round \(call) step \(j): \(rate), expected \(want)")
+            }
+        }
+    }
+
     @Test func theOriginalRunComesFromTheConfigurationOrTheRecordOrTheRunFails() throws {
         // No record and no `original`: the rules that read the original run fail before training.
         for method in [IterativeMagnitude<IMPLRRewind>() as any PruningMethod, IterativeMagnitude<IMPFineTune>(),

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import Pruning
+@testable import Bench
+
+/// Speedup targets: only methods that remove whole channels run, the runs say so, and their tracks are named
+/// apart; every committed suite parses and expands against the registry.
+@Suite struct SpeedupTargetTests {
+    static func suite(_ methods: String, targets: String = "speedups: [2, 4]") throws -> Suite {
+        try Suite.parse(yaml: """
+            name: s
+            dataset: fashion-mnist
+            models:
+              - {name: mlp, architecture: mlp}
+            methods: \(methods)
+            \(targets)
+            seeds: [0]
+            tracks:
+              - track: post-training
+                epochs: 1
+              - track: from-initialisation
+                epochs: 1
+            """, file: "suites/s.yaml", defaultName: "s")
+    }
+
+    @Test func allKeepsOnlyTheMethodsThatCanAimAtSpeedups() throws {
+        let runs = try Self.suite("all").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
+        let methods = Set(runs.map(\.spec.method))
+        #expect(methods == ["dense", "dense-scratch", "l1-filter", "dropnet"])
+        #expect(runs.filter { $0.spec.compression > 1 }.allSatisfy { $0.spec.target == .speedup })
+        #expect(Set(runs.compactMap(\.labels.track)) == ["post-training (speedup targets)", "from-initialisation (speedup targets)"])
+        // A compression suite's runs carry no target field, so their ids are those of before target kinds.
+        let plain = try Self.suite("[l1-filter]", targets: "compressions: [2]")
+            .expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
+        let key = "\"target\""
+        #expect(plain.allSatisfy { $0.spec.target == nil && !(try! $0.spec.canonicalJSON()).contains(key) })
+    }
+
+    @Test func aListedMethodThatCannotAimAtSpeedupsIsAnError() throws {
+        #expect(throws: BenchError.self) {
+            _ = try Self.suite("[global-magnitude]").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
+        }
+        #expect(throws: BenchError.self) { _ = try Self.suite("all", targets: "speedups: [2]\ncompressions: [2]") }
+    }
+
+    @Test func everyCommittedSuiteParsesAndExpands() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("suites")
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.contains("structured.yaml") && files.contains("smoke.yaml"))
+        for file in files {
+            let suite = try Suite.load(path: root.appendingPathComponent(file).path)
+            #expect(!(try suite.methodsByTrack(try MethodCatalogEntry.registry())).isEmpty, "\(file)")
+        }
+        let structured = try Suite.load(path: root.appendingPathComponent("structured.yaml").path)
+        #expect(structured.targetKind == .speedup)
+    }
+}
