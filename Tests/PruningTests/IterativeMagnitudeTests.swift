@@ -208,6 +208,26 @@ import Training
         }
     }
 
+    /// `imp-clr`, run by its registry name: warm-up, then a cosine from η_max = 0.1 down to η_min, the recorded
+    /// run's smallest rate after its warm-up (its last step, 0.05·(1 + cos(59π/60)) ≈ 6.9e-5) — not SLR's replay of
+    /// the recorded cosine, which ends at 0 (on a cosine record the two differ only by η_min, so the tolerance is tight).
+    @Test func impCLRDecaysByCosineToTheRecordedMinimum() throws {
+        let session = try Fixtures.session(try MethodRegistry.method(named: "imp-clr"), budget: 60)
+        let rates = Fixtures.recordRates(session)
+        try session.method.run(session)
+        let rounds = rates.calls.filter { $0.count >= 10 }
+        #expect(!rounds.isEmpty)
+        let minimum = 0.05 * (1 + cos(Double.pi * 59 / 60))
+        for (call, replayed) in rounds.enumerated() {
+            let n = replayed.count, w = n / 10, m = n - w
+            let warmup: [Double] = (0..<w).map { 0.1 * Double($0) / Double(w) }
+            let cosine: [Double] = (0..<m).map { minimum + (0.1 - minimum) * (1 + cos(Double.pi * Double($0) / Double(m))) / 2 }
+            for (j, (rate, want)) in zip(replayed, warmup + cosine).enumerated() {
+                #expect(abs(Double(rate) - want) <= 1e-6 * want + 1e-9, "round \(call) step \(j): \(rate), expected \(want)")
+            }
+        }
+    }
+
     @Test func theOriginalRunComesFromTheConfigurationOrTheRecordOrTheRunFails() throws {
         // No record and no `original`: the rules that read the original run fail before training.
         for method in [IterativeMagnitude<IMPLRRewind>() as any PruningMethod, IterativeMagnitude<IMPFineTune>(),
