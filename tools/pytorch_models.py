@@ -205,6 +205,23 @@ def _sequential(arch):
     return nn.Sequential(modules)
 
 
+def trained_a_little(arch, seed, batch, steps=3):
+    """`build_model(arch)` after `steps` SGD steps (lr 0.05, momentum 0.9) on random data from `torch.manual_seed(seed)`,
+    so weights and batch-norm statistics are not at their initial values (the fixtures' starting point)."""
+    torch.manual_seed(seed)
+    model = build_model(arch)
+    shape = [batch, arch["inputChannels"]] + arch["inputSize"]
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    model.train()
+    for _ in range(steps):
+        x = torch.randn(shape)
+        y = torch.randint(0, arch["classes"], (batch,))
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    return model
+
+
 def build_model(arch):
     """The PyTorch module for a PruneBench architecture dict."""
     name, classes = arch["name"], arch["classes"]

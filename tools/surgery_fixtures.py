@@ -25,12 +25,11 @@ import sys
 import h5py
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from export_pytorch import write_checkpoint  # noqa: E402
-from pytorch_models import build_model  # noqa: E402
+from pytorch_models import build_model, trained_a_little  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "Tests", "ModelTests", "Fixtures")
 BATCH = 5
@@ -124,17 +123,8 @@ def narrow_state(state, groups, kept):
 
 
 def generate(case, arch, groups_of, rules, seed):
-    torch.manual_seed(seed)
-    model = build_model(arch)
+    model = trained_a_little(arch, seed, BATCH)
     shape = [BATCH, arch["inputChannels"]] + arch["inputSize"]
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    model.train()
-    for _ in range(3):
-        x = torch.randn(shape)
-        y = torch.randint(0, arch["classes"], (BATCH,))
-        optimizer.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        optimizer.step()
     groups = groups_of(arch)
     state = {name: t.detach().clone() for name, t in model.state_dict().items()}
     kept = {}

@@ -49,15 +49,14 @@ public final class Runner {
         let recipe = try spec.fineTuning.decode(TrainingRecipe.self)
         let stepsPerEpoch = recipe.batchesPerEpoch(examples: data.training.count)
         let budget = spec.budget.steps(perEpoch: stepsPerEpoch)
-        let method = try MethodRegistry.entry(named: spec.method)
-            .method(configuration: Data(spec.configuration.canonical.utf8))
+        let entry = try MethodRegistry.entry(named: spec.method)
+        let method = try entry.method(configuration: Data(spec.configuration.canonical.utf8))
         let session = try Session(method: method, model: model, data: data, compression: spec.compression,
                                   seed: spec.seed, budget: budget, recipe: recipe) { phase($0.description) }
         session.threads = threads
         session.initialisationScale = spec.initialisation ?? .dense
         session.targetKind = spec.target ?? .compression
-        guard MethodRegistry.all.first(where: { $0.name == spec.method })?.targetKinds.contains(session.targetKind) ?? false
-            || spec.compression == 1 else {
+        guard entry.targetKinds.contains(session.targetKind) || spec.compression == 1 else {
             throw PruningError.unsupportedTarget(method: spec.method, kind: session.targetKind)
         }
         let startingSteps = type(of: method).startingPoint == .trained ? try recordedSteps(spec.checkpoint) : 0

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "tools"))
 from export_pytorch import write_checkpoint  # noqa: E402
-from pytorch_models import build_model  # noqa: E402
+from pytorch_models import build_model, trained_a_little  # noqa: E402
 
 CASES = {
     "lenet5": {"name": "lenet5", "classes": 10, "inputChannels": 1, "inputSize": [28, 28]},
@@ -46,17 +46,8 @@ BATCH = 6
 
 
 def generate(case, arch, seed):
-    torch.manual_seed(seed)
-    model = build_model(arch)
+    model = trained_a_little(arch, seed, BATCH)
     shape = [BATCH, arch["inputChannels"]] + arch["inputSize"]
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    model.train()
-    for _ in range(3):
-        x = torch.randn(shape)
-        y = torch.randint(0, arch["classes"], (BATCH,))
-        optimizer.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        optimizer.step()
     write_checkpoint(os.path.join(HERE, f"{case}.h5"), model, arch)
 
     x = torch.randn(shape)

@@ -80,12 +80,25 @@ enum ChannelPruning {
             throw PruningError.channelTargetUnreachable(method: method, kind: session.targetKind, target: target,
                                                         best: cache[counts(1)] ?? 0)
         }
-        var low = 0.0, high = 1.0
-        for _ in 0..<40 where counts(low) != counts(high) {
-            let middle = (low + high) / 2
-            if try reaches(counts(middle)) { high = middle } else { low = middle }
+        return counts(try smallest(from: 0, to: 1, integer: false) { try reaches(counts($0)) })
+    }
+
+    /// The smallest t in (low, high] with `test(t)` (true at `high`, monotone in t), by bisection: over the
+    /// integers when `integer`, else 40 halvings.
+    static func smallest(from low: Double, to high: Double, integer: Bool, where test: (Double) throws -> Bool) throws -> Double {
+        var (low, high) = (low, high)
+        if integer {
+            while high - low > 1 {
+                let middle = ((low + high) / 2).rounded(.down)
+                if try test(middle) { high = middle } else { low = middle }
+            }
+            return high
         }
-        return counts(high)
+        for _ in 0..<40 {
+            let middle = (low + high) / 2
+            if try test(middle) { high = middle } else { low = middle }
+        }
+        return high
     }
 
     /// Gives channels back, one at a time, while the target still holds: round after round over `groups` in

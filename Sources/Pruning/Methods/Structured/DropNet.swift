@@ -142,7 +142,7 @@ public struct DropNet: PruningMethod {
         let standard = layerWise ? p : Double(max(1, Int((p * Double(total)).rounded(.down))))
         let most = layerWise ? 1.0 : Double(total)
         if try reaches(standard) {
-            let dropped = apply(try Self.smallest(from: 0, to: standard, integer: !layerWise, where: reaches))
+            let dropped = apply(try ChannelPruning.smallest(from: 0, to: standard, integer: !layerWise, where: reaches))
             return (try givingBack(session, before: alive, after: dropped, scores: scores), true)
         }
         guard last else { return (apply(standard), false) }
@@ -151,7 +151,7 @@ public struct DropNet: PruningMethod {
                 method: Self.name, kind: session.targetKind, target: session.compression,
                 best: try ChannelPruning.achieved(session, kept: apply(most).mapValues { $0.filter { $0 }.count }))
         }
-        let dropped = apply(try Self.smallest(from: standard, to: most, integer: !layerWise, where: reaches))
+        let dropped = apply(try ChannelPruning.smallest(from: standard, to: most, integer: !layerWise, where: reaches))
         return (try givingBack(session, before: alive, after: dropped, scores: scores), true)
     }
 
@@ -179,23 +179,6 @@ public struct DropNet: PruningMethod {
             }
         }
         return alive
-    }
-
-    /// The smallest t in (low, high] with `test(t)` (true at `high`, monotone), by bisection (integers when asked).
-    static func smallest(from low: Double, to high: Double, integer: Bool, where test: (Double) throws -> Bool) throws -> Double {
-        var (low, high) = (low, high)
-        if integer {
-            while high - low > 1 {
-                let middle = ((low + high) / 2).rounded(.down)
-                if try test(middle) { high = middle } else { low = middle }
-            }
-            return high
-        }
-        for _ in 0..<40 {
-            let middle = (low + high) / 2
-            if try test(middle) { high = middle } else { low = middle }
-        }
-        return high
     }
 
     /// The alive nodes ordered by drop priority: per producer, channel indices lowest score first.
