@@ -5,12 +5,13 @@ package func pooledSize(_ size: Int, kernel: Int, stride: Int) -> Int { (size - 
 
 /// Max-pool forward. x `[planes, H, W]` -> y `[planes, OH, OW]`; `indices` `[planes, OH, OW]` receives
 /// each maximum's flat position in its input plane (the first one on ties and NaN propagating, as PyTorch).
-/// Without `indices` (an inference pass that keeps nothing for backward) the 2×2, stride-2 case skips them.
+/// `indices` may be nil only for a 2×2, stride-2 window (an inference pass that keeps nothing for backward).
 package func maxPool2dForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                               indices: UnsafeMutablePointer<Int32>?, planes: Int, height h: Int, width w: Int,
-                              kernel k: Int, stride s: Int, threads: Int, scratch: UnsafeMutablePointer<Int32>? = nil) {
+                              kernel k: Int, stride s: Int, threads: Int) {
     let (oh, ow) = (pooledSize(h, kernel: k, stride: s), pooledSize(w, kernel: k, stride: s))
-    if indices == nil && k == 2 && s == 2 {
+    guard let indices else {
+        precondition(k == 2 && s == 2, "maxPool2dForward needs indices for a \(k)×\(k)/\(s) window")
         let (px, py) = (SharedPointer(x), SharedPointer(y))
         let chunks = min(planes, 64)
         parallelFor(chunks: chunks, threads: threads) { chunk, _ in
@@ -20,7 +21,6 @@ package func maxPool2dForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePoint
         }
         return
     }
-    guard let indices = indices ?? scratch else { preconditionFailure("maxPool2dForward needs indices for a \(k)×\(k)/\(s) window") }
     let (px, py, pi) = (SharedPointer(x), SharedPointer(y), SharedIndexPointer(indices))
     let chunks = min(planes, 64)
     parallelFor(chunks: chunks, threads: threads) { chunk, _ in

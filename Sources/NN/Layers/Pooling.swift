@@ -23,12 +23,11 @@ public final class MaxPool2d: Module {
         inputShape = input.shape
         threads = context.threads
         let output = Tensor.output(shape)
-        // A pass that keeps nothing for backward needs no argmax positions (the 2×2 kernel then skips them).
-        let keeps = context.retainsActivations
-        maxPool2dForward(input.data, output.data, indices: keeps ? indices.pointer(count: output.count) : nil,
+        // A pass that keeps nothing for backward needs no argmax positions; the 2×2 kernel then skips them.
+        let skipsIndices = !context.retainsActivations && kernelSize == 2 && stride == 2
+        maxPool2dForward(input.data, output.data, indices: skipsIndices ? nil : indices.pointer(count: output.count),
                          planes: shape[0] * shape[1], height: input.shape[2], width: input.shape[3],
-                         kernel: kernelSize, stride: stride, threads: threads,
-                         scratch: keeps ? nil : indices.pointer(count: output.count))
+                         kernel: kernelSize, stride: stride, threads: threads)
         return output
     }
 
