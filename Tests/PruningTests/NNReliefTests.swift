@@ -216,6 +216,45 @@ import Training
         #expect(abs(Double(session.keptCount) - (try session.keepFraction) * Double(session.prunableCount)) <= 0.5)
     }
 
+    @Test func eachLayerKindRanksWithItsOwnAlpha() throws {
+        // The common scale t ranks an entry by q = (1 − ρ)/(1 − α_l): raising the linear layers' α (α_conv fixed)
+        // raises every linear q, so at the same target the linear layers keep more and the conv layers fewer.
+        // (At 2× on this LeNet-5 every α pair gives the same masks: the boundary lies among linear entries only.)
+        func keptConvEntries(alphaLinear: Double) throws -> Int {
+            let session = try Self.lenetSession(compression: 4, alphaConv: 0.6, alphaLinear: alphaLinear)
+            try session.method.run(session)
+            return session.masks.filter { $0.name.hasPrefix("conv") && $0.name.hasSuffix("weight") }
+                .reduce(0) { $0 + Mask.keptCount($1.mask) }
+        }
+        let low = try keptConvEntries(alphaLinear: 0.2), high = try keptConvEntries(alphaLinear: 0.95)
+        #expect(high < low, "conv entries kept: \(high) with α_fc 0.95, \(low) with α_fc 0.2")
+    }
+
+    @Test func aSelectionThatEmptiesALayerFailsWithTheReason() throws {
+        // α_conv 0.9 against α_fc 0.5 scales conv q by 10 and linear q by 2: at 8× every kept entry would be a conv
+        // entry, so fc1 and fc2 would keep nothing and no path would reach the classifier.
+        let session = try Self.lenetSession(compression: 8, alphaConv: 0.9, alphaLinear: 0.5)
+        #expect {
+            try session.method.run(session)
+        } throws: { error in
+            guard case let .targetUnreachable(method, _, _, reason) = error as? PruningError else { return false }
+            return method == "nnrelief" && reason.contains("keeps no weight of 'fc1.weight'")
+        }
+    }
+
+    /// LeNet-5 on 12×12 inputs, one NNrelief iteration with the given α values.
+    private static func lenetSession(compression: Double, alphaConv: Double, alphaLinear: Double) throws -> Session {
+        var configuration = NNRelief.Configuration()
+        configuration.iterations = 1
+        configuration.alphaConv = alphaConv
+        configuration.alphaLinear = alphaLinear
+        var random = SeededGenerator(seed: 5)
+        let model = try Model(DropNetTests.lenet, random: &random)
+        return try Session(method: NNRelief(configuration: configuration), model: model,
+                           data: L1FilterTests.data(size: 12), compression: compression, seed: 2, budget: 0,
+                           recipe: Fixtures.recipe)
+    }
+
     @Test func iterationsDivideTheBudgetAndLeaveNoDisconnectedUnit() throws {
         let session = try Fixtures.session(NNRelief(), compression: 4, budget: 20)
         try session.method.run(session)

@@ -21,11 +21,14 @@ struct ReliefSelection {
     private let weightSlot: [Int?], biasSlot: [Int?]
     /// The fixed masks of the chain layers whose weights are not prunable.
     private let fixedWeights: [Tensor]
+    /// The method's registry name, for errors.
+    private let method: String
 
     /// Scores the chain's layers on `batch` with the session's current masks and builds the pool.
     init(session: Session, chain: LayerChain, batch: Batch, alphaConv: Double, alphaLinear: Double,
          aggregation: ReliefAggregation, method: String) throws {
         self.chain = chain
+        self.method = method
         let prunable = session.prunable
         names = prunable.map(\.name)
         func slot(_ parameter: Parameter?) -> Int? {
@@ -101,7 +104,9 @@ struct ReliefSelection {
     /// first (dead and disconnected units took more than the iteration prunes), the rest of the target is
     /// filled with the next entries of the same ranking among those units' unpruned entries. Returns the q
     /// of the last pool entry kept (the common α scale t at which the card's rule keeps that set) and the
-    /// number of entries filled. The caller ensures `target` ≤ the unpruned entries.
+    /// number of entries filled. The caller ensures `target` ≤ the unpruned entries. Fails with
+    /// `PruningError.targetUnreachable` when the selection would leave a layer with no weight (no path from
+    /// input to output: far-apart α_conv and α_fc at a high target rank one kind's entries all last).
     func apply(keeping target: Int, to session: Session) throws -> (scale: Double, filled: Int) {
         let order = q.indices.sorted { q[$0] > q[$1] || (q[$0] == q[$1] && $0 < $1) }
         while true {
@@ -118,6 +123,7 @@ struct ReliefSelection {
             let masks = Self.masks(chain, pool: selected, weightSlot: weightSlot, biasSlot: biasSlot, fixed: fixedWeights)
             if chain.removeDisconnectedUnits(in: masks) == 0 {
                 let filled = fill(selected, upTo: target, after: taken, order: order)
+                try requireEveryLayerConnected(selected, target: target)
                 for (name, mask) in zip(names, selected) { try session.setMask(mask, for: name) }
                 return (boundary, filled)
             }
@@ -125,6 +131,18 @@ struct ReliefSelection {
                 let p = mask.data, was = before[slot].data, now = selected[slot].data
                 for i in 0..<mask.count where was[i] != 0 && now[i] == 0 { p[i] = 0 }
             }
+        }
+    }
+
+    /// Throws when a chain layer's prunable weight keeps no entry.
+    private func requireEveryLayerConnected(_ selected: [Tensor], target: Int) throws {
+        for slot in weightSlot.compactMap({ $0 }) where Mask.keptCount(selected[slot]) == 0 {
+            let available = unpruned.reduce(0) { $0 + Mask.keptCount($1) }
+            throw PruningError.targetUnreachable(
+                method: method, target: target, available: available,
+                reason: "the selection keeps no weight of '\(names[slot])' (no path from input to output): at this "
+                    + "target the layers' α values rank all of its entries below the others'; lower the "
+                    + "compression or bring alphaConv and alphaLinear closer")
         }
     }
 
