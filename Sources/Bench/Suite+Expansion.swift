@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Pruning
 import Training
 
@@ -13,17 +14,21 @@ public struct MethodCatalogEntry: Sendable {
     public var tracks: [Track]
     /// The kinds of target the method can aim at.
     public var targetKinds: [TargetKind]
+    /// Why the method cannot prune a model (`nil` when it can).
+    public var notApplicable: @Sendable (Model) -> String?
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
     /// A value from its parts.
     public init(name: String, defaultConfiguration: JSONValue, isControl: Bool, tracks: [Track] = [.postTraining],
-                targetKinds: [TargetKind] = [.compression], check: @escaping @Sendable (JSONValue) throws -> Void) {
+                targetKinds: [TargetKind] = [.compression], notApplicable: @escaping @Sendable (Model) -> String? = { _ in nil },
+                check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
         self.defaultConfiguration = defaultConfiguration
         self.isControl = isControl
         self.tracks = tracks
         self.targetKinds = targetKinds
+        self.notApplicable = notApplicable
         self.check = check
     }
 }
@@ -35,12 +40,16 @@ public struct PreparedInputs: Sendable {
     public var datasetName: String
     /// Each model's leaderboard name and checkpoint, in suite order.
     public var models: [(name: String, checkpoint: FileReference)]
+    /// The architecture of each model by name, where known (methods that do not apply to it are skipped).
+    public var architectures: [String: Architecture]
 
     /// A value from its parts.
-    public init(dataset: FileReference, datasetName: String, models: [(name: String, checkpoint: FileReference)]) {
+    public init(dataset: FileReference, datasetName: String, models: [(name: String, checkpoint: FileReference)],
+                architectures: [String: Architecture] = [:]) {
         self.dataset = dataset
         self.datasetName = datasetName
         self.models = models
+        self.architectures = architectures
     }
 }
 
@@ -132,17 +141,47 @@ extension Suite {
         }
     }
 
+    /// The (model, method) pairs of the suite that are skipped because the method does not apply to the
+    /// model (`MethodCatalogEntry.notApplicable`), with the reason; models of unknown architecture are kept.
+    /// Throws for a method the suite lists by name that applies to none of its models.
+    public func notApplicable(_ inputs: PreparedInputs, catalog: [MethodCatalogEntry]) throws
+        -> [(model: String, method: String, reason: String)] {
+        var skipped: [(model: String, method: String, reason: String)] = []
+        var built: [String: Model] = [:]
+        for model in inputs.models {
+            guard let architecture = inputs.architectures[model.name] else { continue }
+            var random = SeededGenerator(seed: 0)
+            built[model.name] = try Model(architecture, random: &random)
+        }
+        for method in try listedMethods(catalog) {
+            let reasons = inputs.models.compactMap { model in
+                built[model.name].flatMap { method.entry.notApplicable($0) }.map { (model.name, method.entry.name, $0) }
+            }
+            if let key = method.key, !reasons.isEmpty, reasons.count == inputs.models.count {
+                throw BenchError.suite(file: file, key: key, message: "method '\(method.entry.name)' applies to none of "
+                    + "the suite's models: " + reasons.map { "\($0.0): \($0.2)" }.joined(separator: "; "))
+            }
+            for reason in reasons where !skipped.contains(where: { $0.model == reason.0 && $0.method == reason.1 }) {
+                skipped.append((reason.0, reason.1, reason.2))
+            }
+        }
+        return skipped
+    }
+
     /// The suite's runs, ordered model, seed, track, method, target (so a partial grid covers every method
-    /// of the first seeds). Controls run at compression 1 only.
+    /// of the first seeds). Controls run at compression 1 only; a method is left out on the models it does
+    /// not apply to (`notApplicable`).
     public func expand(_ inputs: PreparedInputs, catalog: [MethodCatalogEntry]) throws -> [PlannedRun] {
         let tracks = try methodsByTrack(catalog)
+        let skipped = try notApplicable(inputs, catalog: catalog)
         var runs: [PlannedRun] = []
         for model in inputs.models {
             let validation = models.first { $0.name == model.name }?.validation
             for seed in seeds {
                 for (track, methods) in tracks {
                     let recipe = try Suite.recipeJSON(track)
-                    for (entry, configuration, label) in methods {
+                    for (entry, configuration, label) in methods
+                    where !skipped.contains(where: { $0.model == model.name && $0.method == entry.name }) {
                         for target in entry.isControl ? [1] : compressions {
                             var spec = RunSpec(checkpoint: model.checkpoint, dataset: inputs.dataset, method: entry.name,
                                                configuration: configuration, compression: target, seed: seed,

@@ -50,8 +50,13 @@ public struct SuitePreparer {
                                              dataset: dataset, datasetReference: datasetReference)
             }
             models.append((model.name, FileReference(path: path, sha256: try sha256Hex(ofFile: path))))
+            if architectures[model.name] == nil,
+               let recorded = try? Checkpoint.read(path: path).decodeArchitecture(as: Architecture.self) {
+                architectures[model.name] = recorded
+            }
         }
-        return (PreparedInputs(dataset: datasetReference, datasetName: dataset.name, models: models), dataset)
+        return (PreparedInputs(dataset: datasetReference, datasetName: dataset.name, models: models,
+                               architectures: architectures), dataset)
     }
 
     /// The dataset file of `source`, importing Fashion-MNIST first when it is missing.

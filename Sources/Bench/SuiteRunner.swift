@@ -9,7 +9,7 @@ extension MethodCatalogEntry {
         try MethodRegistry.all.map { entry in
             MethodCatalogEntry(name: entry.name, defaultConfiguration: try JSONDecoder().decode(
                 JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control, tracks: entry.tracks,
-                targetKinds: entry.targetKinds) { configuration in
+                targetKinds: entry.targetKinds, notApplicable: entry.notApplicable) { configuration in
                 _ = try entry.method(configuration: Data(configuration.canonical.utf8))
             }
         }
@@ -58,6 +58,9 @@ public struct SuiteRunner {
         preparer.threads = threads
         preparer.log = log
         let (inputs, dataset) = try preparer.prepare(suite)
+        for skip in try suite.notApplicable(inputs, catalog: catalog) {
+            log("not applicable: \(skip.method) on \(skip.model) (\(skip.reason))")
+        }
         let runs = try suite.expand(inputs, catalog: catalog)
         let store = try ResultStore(path: resultsDirectory)
         let grid = GridRunner(store: store, force: force, environment: [

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// One registered method: its identity, card, and a factory from configuration JSON.
 public struct MethodEntry: Sendable {
@@ -18,6 +19,8 @@ public struct MethodEntry: Sendable {
     public let targetTolerance: TargetTolerance
     /// The kinds of target the method can aim at.
     public let targetKinds: [TargetKind]
+    /// Why the method cannot prune a model (`nil` when it can); see `PruningMethod.notApplicable(to:)`.
+    public let notApplicable: @Sendable (Model) -> String?
     private let build: @Sendable (Data?) throws -> any PruningMethod
     private let defaults: @Sendable () throws -> Data
     private let normalize: @Sendable (Data?) throws -> Data
@@ -32,6 +35,7 @@ public struct MethodEntry: Sendable {
         tracks = M.tracks
         targetTolerance = M.targetTolerance
         targetKinds = M.targetKinds
+        notApplicable = { M.notApplicable(to: $0) }
         build = { json in M(configuration: try ConfigurationJSON.decode(M.Configuration.self, json, method: M.name)) }
         defaults = { try ConfigurationJSON.encodeListingNils(M.Configuration()) }
         normalize = { json in

@@ -1,3 +1,5 @@
+import NN
+
 /// A method's settings: `Codable` (suites and run descriptions carry it as JSON), and `init()` gives the card's defaults.
 public protocol MethodConfiguration: Codable, Sendable, Equatable {
     /// The defaults of the method's card.
@@ -72,6 +74,9 @@ public protocol PruningMethod: Sendable {
     static var targetTolerance: TargetTolerance { get }
     /// The kinds of target the method can aim at (default: compression only).
     static var targetKinds: [TargetKind] { get }
+    /// Why the method cannot prune `model` (it needs batch norms, or a plain chain of layers); `nil` when it
+    /// can (the default). Suites skip the models a method does not apply to and say so.
+    static func notApplicable(to model: Model) -> String?
 
     /// The settings this instance runs with.
     var configuration: Configuration { get }
@@ -89,6 +94,7 @@ extension PruningMethod {
     public static var startingPoint: StartingPoint { .trained }
     public static var tracks: [Track] { [Track.default(for: startingPoint)] }
     public static var targetKinds: [TargetKind] { [.compression] }
+    public static func notApplicable(to model: Model) -> String? { nil }
     public var scope: PrunableScope { .weights }
 
     /// A method with the card's default settings.

@@ -41,6 +41,7 @@ public enum MethodRegistry {
         MethodEntry(SupTickets.self),
         MethodEntry(ToST.self),
         MethodEntry(L1Filter.self),
+        MethodEntry(NetworkSlimming.self),
         MethodEntry(DropNet.self),
     ]
 

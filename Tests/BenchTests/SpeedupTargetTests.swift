@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 import Pruning
 @testable import Bench
@@ -26,7 +27,7 @@ import Pruning
     @Test func allKeepsOnlyTheMethodsThatCanAimAtSpeedups() throws {
         let runs = try Self.suite("all").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
         let methods = Set(runs.map(\.spec.method))
-        #expect(methods == ["dense", "dense-scratch", "l1-filter", "dropnet"])
+        #expect(methods == ["dense", "dense-scratch", "l1-filter", "network-slimming", "dropnet"])
         #expect(runs.filter { $0.spec.compression > 1 }.allSatisfy { $0.spec.target == .speedup })
         #expect(Set(runs.compactMap(\.labels.track)) == ["post-training (speedup targets)", "from-initialisation (speedup targets)"])
         // A compression suite's runs carry no target field, so their ids are those of before target kinds.
@@ -54,5 +55,28 @@ import Pruning
         }
         let structured = try Suite.load(path: root.appendingPathComponent("structured.yaml").path)
         #expect(structured.targetKind == .speedup)
+    }
+
+    @Test func methodsAreLeftOutOnModelsTheyDoNotApplyTo() throws {
+        // LeNet-5 has no batch norm (network slimming does not apply); a ResNet is no plain chain (NNrelief).
+        let lenet = Architecture(name: "lenet5", classes: 10, inputChannels: 1, inputSize: [28, 28])
+        let resnet = Architecture(name: "resnet20", classes: 10, inputChannels: 1, inputSize: [28, 28], widths: [2, 4, 8])
+        let inputs = PreparedInputs(
+            dataset: TrackTests.inputs.dataset, datasetName: "fashion-mnist",
+            models: [("lenet5", FileReference(path: "l.h5", sha256: "l")), ("resnet", FileReference(path: "r.h5", sha256: "r"))],
+            architectures: ["lenet5": lenet, "resnet": resnet])
+        let catalog = try MethodCatalogEntry.registry()
+        let suite = try Self.suite("all")
+        let skipped = try suite.notApplicable(inputs, catalog: catalog)
+        #expect(skipped.contains { $0.model == "lenet5" && $0.method == "network-slimming" && $0.reason.contains("batch norm") })
+        #expect(skipped.contains { $0.model == "resnet" && $0.method == "nnrelief" && $0.reason.contains("residual") })
+        let runs = try suite.expand(inputs, catalog: catalog)
+        let pairs = Set(runs.map { "\($0.labels.model) \($0.spec.method)" })
+        #expect(pairs.contains("resnet network-slimming") && !pairs.contains("lenet5 network-slimming"))
+        #expect(pairs.contains("lenet5 l1-filter") && pairs.contains("resnet l1-filter"))
+        // Listed by name for a suite of LeNet-5 only, network slimming is an error that names the reason.
+        let lenetOnly = PreparedInputs(dataset: inputs.dataset, datasetName: "fashion-mnist",
+                                       models: [inputs.models[0]], architectures: ["lenet5": lenet])
+        #expect(throws: BenchError.self) { try Self.suite("[l1-filter, network-slimming]").expand(lenetOnly, catalog: catalog) }
     }
 }

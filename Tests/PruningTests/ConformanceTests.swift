@@ -22,13 +22,20 @@ import Training
             checkedSteps += 1
             if !prunedEntriesAreZero(session) { stepsWithLivePrunedWeights += 1 }
         })
-        try session.execute(fineTuningHooks: everyStep) { pruned in
-            stepsBeforeFineTuning = pruned.budget.used
-            // A method that trained nothing yet must have left the classifier bit-identical where its mask keeps
-            // it (a structured method masks the classifier's inputs from removed units, never its outputs).
-            classifierUntouched = pruned.budget.used > 0 || keptEntriesUnchanged(classifierBefore, pruned)
-            for (name, mask) in pruned.masks { masksBeforeFineTuning[name] = mask.copy() }
-            #expect(prunedEntriesAreZero(pruned), "pruned weights not zero after \(name) returned")
+        do {
+            try session.execute(fineTuningHooks: everyStep) { pruned in
+                stepsBeforeFineTuning = pruned.budget.used
+                // A method that trained nothing yet must have left the classifier bit-identical where its mask keeps
+                // it (a structured method masks the classifier's inputs from removed units, never its outputs).
+                classifierUntouched = pruned.budget.used > 0 || keptEntriesUnchanged(classifierBefore, pruned)
+                for (name, mask) in pruned.masks { masksBeforeFineTuning[name] = mask.copy() }
+                #expect(prunedEntriesAreZero(pruned), "pruned weights not zero after \(name) returned")
+            }
+        } catch let PruningError.channelTargetUnreachable(method, _, target, best) where entry.targetTolerance == .wholeChannels {
+            // Network slimming removes only channels with a batch norm (here the conv's 4): it must say how far it got.
+            #expect(method == name && target == compression && best > 1 && best < target,
+                    "\(name) gave up at \(compression) with best \(best)")
+            return
         }
 
         // Masks exist exactly for the prunable parameters; the classifier is not among them, except that a

@@ -87,6 +87,17 @@ public struct NNRelief: PruningMethod {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    public static func notApplicable(to model: Model) -> String? {
+        do {
+            _ = try LayerChain(model: model, method: name)
+            return nil
+        } catch PruningError.badConfiguration(_, let reason) {
+            return reason
+        } catch {
+            return "\(error)"
+        }
+    }
+
     public var scope: PrunableScope {
         PrunableScope(biases: configuration.pruneBiases, classifier: configuration.pruneClassifier)
     }
