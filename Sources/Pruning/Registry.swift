@@ -42,6 +42,7 @@ public enum MethodRegistry {
         MethodEntry(ToST.self),
         MethodEntry(L1Filter.self),
         MethodEntry(NetworkSlimming.self),
+        MethodEntry(EarlyBird.self),
         MethodEntry(DropNet.self),
     ]
 

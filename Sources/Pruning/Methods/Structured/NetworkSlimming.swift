@@ -129,8 +129,8 @@ public struct NetworkSlimming: PruningMethod {
     }
 
     /// The kept flags of the smallest removal count that reaches the session's target.
-    private static func smallestRemoval(_ session: Session, order: [(layer: String, channel: Int, value: Double)],
-                                        groups: [ChannelGroup]) throws -> [String: [Bool]] {
+    static func smallestRemoval(_ session: Session, order: [(layer: String, channel: Int, value: Double)],
+                                groups: [ChannelGroup], method: String = name) throws -> [String: [Bool]] {
         let channels = Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, $0.channels) })
         let removable = groups.reduce(0) { $0 + $1.channels - 1 }
         func kept(_ count: Int) -> [String: [Bool]] { keptAfterRemoving(count, order: order, channels: channels) }
@@ -140,7 +140,7 @@ public struct NetworkSlimming: PruningMethod {
         if try achieved(0) >= session.compression { return kept(0) }
         let best = try achieved(removable)
         guard best >= session.compression else {
-            throw PruningError.channelTargetUnreachable(method: name, kind: session.targetKind,
+            throw PruningError.channelTargetUnreachable(method: method, kind: session.targetKind,
                                                         target: session.compression, best: best)
         }
         let count = try ChannelPruning.smallest(from: 0, to: Double(removable), integer: true) {
