@@ -29,6 +29,13 @@ public struct StructureMetrics: Codable, Hashable, Sendable {
 
     /// The measured comparison at `batchSize`, if it was measured.
     public func latency(batchSize: Int) -> LatencyComparison? { latency.first { $0.batchSize == batchSize } }
+
+    /// The measured speedup at `batchSize`; `nil` when no channel was removed: the smaller model is then the
+    /// unpruned one, and a ratio of two timings of the same network measures only the machine's load (records
+    /// from before this rule carry such timings).
+    public func measuredSpeedup(batchSize: Int) -> Double? {
+        removedChannels > 0 ? latency(batchSize: batchSize)?.speedup : nil
+    }
 }
 
 /// Median latencies of two networks on the same batches, timed alternately so that load on the machine
@@ -58,12 +65,13 @@ public enum StructureMeter {
     /// Batch sizes timed, with the number of timed passes of each (after one untimed warm-up pass).
     public static let batches: [(size: Int, repeats: Int)] = [(1, 25), (128, 7)]
 
-    /// Removes what the masks removed, counts the smaller model and times both at every batch size.
+    /// Removes what the masks removed, counts the smaller model and times both at every batch size (nothing
+    /// is timed when no channel was removed: the smaller model is the unpruned one).
     public static func measure(_ model: Model, threads: Int = 1) throws -> StructureMetrics {
         let result = try ChannelSurgery.compact(model)
         let smaller = result.model
         let counts = ParameterCounts(parameters: smaller.parameters, prunable: [])
-        let latency = batches.map { batch in
+        let latency = result.removedChannels == 0 ? [] : batches.map { batch in
             LatencyMeter.compare(model, smaller, inputShape: model.exampleShape, batchSize: batch.size,
                                  repeats: batch.repeats, threads: threads)
         }

@@ -19,7 +19,8 @@ extension Leaderboard {
         "Compression = all parameters / nonzero parameters; theoretical speedup = dense / remaining multiply-accumulates "
             + "of the conv and linear layers. Measured speedup = median inference latency of the unpruned architecture / "
             + "of the model with its removed channels physically gone, batch 128, same threads, timed alternately: "
-            + "an unstructured mask removes no channel, so its speedup stays theoretical. Δ dense = top-1 (mean, or median where marked) minus the dense "
+            + "the cell shows the median over seeds, and nothing where no channel was removed (an unstructured mask: "
+            + "its speedup stays theoretical). Δ dense = top-1 (mean, or median where marked) minus the dense "
             + "control's mean, in points; the dense control trains the unpruned model under the same budget.",
         "Training steps used = optimizer steps a run trained after the dense checkpoint (or from initialisation), "
             + "pruning-time training and fine-tuning together, mean over seeds; a method may leave part of the budget "
@@ -51,7 +52,7 @@ extension Leaderboard {
                 matrix(section, targets, title: "Achieved compression · theoretical speedup · measured speedup (bold: fastest in theory)",
                        marks: fastest(section, targets)) { row in
                     guard row.runs > 0 else { return "–" }
-                    let measured = row[.measuredSpeedup].count > 0 ? " · " + Formatting.ratio(row[.measuredSpeedup].mean) + " measured" : ""
+                    let measured = row[.measuredSpeedup].count > 0 ? " · " + Formatting.ratio(row[.measuredSpeedup].median) + " measured" : ""
                     return Leaderboard.compressionText(row) + " · " + Formatting.ratio(row[.speedup].mean) + " theoretical" + measured
                 },
                 matrix(section, targets, title: "Training steps used (mean over seeds)", marks: nil) {

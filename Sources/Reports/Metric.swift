@@ -68,8 +68,8 @@ public enum Metric: String, CaseIterable, Sendable {
         case .structuredMACs: return metrics.structure.map { Double($0.macs) }
         case .structuredSpeedup:
             return metrics.structure.flatMap { $0.macs > 0 ? Double(metrics.macs.dense) / Double($0.macs) : nil }
-        case .measuredSpeedup: return metrics.structure?.latency(batchSize: 128)?.speedup
-        case .measuredSpeedupBatch1: return metrics.structure?.latency(batchSize: 1)?.speedup
+        case .measuredSpeedup: return metrics.structure?.measuredSpeedup(batchSize: 128)
+        case .measuredSpeedupBatch1: return metrics.structure?.measuredSpeedup(batchSize: 1)
         case .deadNeuronRate: return metrics.deadNeuronRate
         case .latencyMilliseconds: return metrics.latency.medianSeconds * 1000
         case .budgetSteps: return Double(metrics.budget.steps)
