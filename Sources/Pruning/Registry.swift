@@ -44,6 +44,7 @@ public enum MethodRegistry {
         MethodEntry(NetworkSlimming.self),
         MethodEntry(EarlyBird.self),
         MethodEntry(ISpaSP.self),
+        MethodEntry(HessianNeuronPruning.self),
         MethodEntry(DropNet.self),
     ]
 

@@ -27,7 +27,7 @@ import Pruning
     @Test func allKeepsOnlyTheMethodsThatCanAimAtSpeedups() throws {
         let runs = try Self.suite("all").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
         let methods = Set(runs.map(\.spec.method))
-        #expect(methods == ["dense", "dense-scratch", "l1-filter", "network-slimming", "early-bird", "ispasp", "dropnet"])
+        #expect(methods == ["dense", "dense-scratch", "l1-filter", "network-slimming", "early-bird", "ispasp", "hsr-np", "dropnet"])
         #expect(runs.filter { $0.spec.compression > 1 }.allSatisfy { $0.spec.target == .speedup })
         #expect(Set(runs.compactMap(\.labels.track)) == ["post-training (speedup targets)", "from-initialisation (speedup targets)"])
         // A compression suite's runs carry no target field, so their ids are those of before target kinds.
