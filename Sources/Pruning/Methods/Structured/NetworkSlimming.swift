@@ -50,8 +50,8 @@ public struct NetworkSlimming: PruningMethod {
 
     public static func notApplicable(to model: Model) -> String? {
         model.channelGroups.contains { !$0.batchNorms.isEmpty } ? nil
-            : "\(model.architecture.name) has no removable channels with a batch norm (network slimming prunes by "
-                + "batch-norm scales)"
+            : "\(model.architecture.name) has no removable channels with a batch norm (the method ranks channels by "
+                + "their batch-norm scales)"
     }
 
     public func run(_ session: Session) throws {
