@@ -101,6 +101,19 @@ enum ChannelPruning {
         return high
     }
 
+    /// The kept counts of the smallest uniform rate that reaches the session's target (layers in `fixedRates` at
+    /// their own rate), then channels given back one at a time while the target holds (fixed layers keep exactly
+    /// their count): l1-filter's sizes, which i-SpaSP and HSR-NP share so that they compare at equal size.
+    static func uniformSizes(_ session: Session, groups: [ChannelGroup], fixedRates: [String: Double] = [:],
+                             method: String) throws -> [String: Int] {
+        let uniform = try smallestRate(session, method: method) { rate in
+            Dictionary(uniqueKeysWithValues: groups.map { group in
+                (group.producer, keptCount(group.channels, rate: fixedRates[group.producer] ?? rate))
+            })
+        }
+        return try givingBack(session, uniform, groups: groups, limit: uniform.filter { fixedRates[$0.key] != nil })
+    }
+
     /// Gives channels back, one at a time, while the target still holds: round after round over `groups` in
     /// forward order, each group that can take one more channel (up to its own count) without the target
     /// being missed gets it. Whole channels overshoot a target by a whole step of the uniform rate (19.8× for a

@@ -69,10 +69,7 @@ public struct HessianNeuronPruning: PruningMethod {
     public func run(_ session: Session) throws {
         try validate()
         let groups = try ChannelPruning.groups(session, layers: .all, skip: [], method: Self.name)
-        let uniform = try ChannelPruning.smallestRate(session, method: Self.name) { rate in
-            Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, ChannelPruning.keptCount($0.channels, rate: rate)) })
-        }
-        let final = try ChannelPruning.givingBack(session, uniform, groups: groups)
+        let final = try ChannelPruning.uniformSizes(session, groups: groups, method: Self.name)
         let total = session.budget.remaining
         let eventSteps = Self.eventSteps(total: total, events: configuration.events,
                                          start: configuration.windowStart, end: configuration.windowEnd)

@@ -57,10 +57,7 @@ public struct ISpaSP: PruningMethod {
         }
         let groups = try ChannelPruning.groups(session, layers: configuration.layers, skip: configuration.skip,
                                                method: Self.name)
-        let uniform = try ChannelPruning.smallestRate(session, method: Self.name) { rate in
-            Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, ChannelPruning.keptCount($0.channels, rate: rate)) })
-        }
-        let sizes = try ChannelPruning.givingBack(session, uniform, groups: groups)
+        let sizes = try ChannelPruning.uniformSizes(session, groups: groups, method: Self.name)
         let batch = try session.scoringBatch(size: configuration.batchSize, purpose: "ispasp")
         let modules = Dictionary(session.model.modules.map { ($0.path, $0.module) }, uniquingKeysWith: { a, _ in a })
         var keep = Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, Array(repeating: true, count: $0.channels)) })

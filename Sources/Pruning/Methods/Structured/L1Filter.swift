@@ -52,14 +52,7 @@ public struct L1Filter: PruningMethod {
         let groups = try ChannelPruning.groups(session, layers: configuration.layers, skip: configuration.skip,
                                                rates: configuration.rates, method: Self.name)
         let scores = try Dictionary(uniqueKeysWithValues: groups.map { ($0.producer, try Self.filterNorms(session, $0)) })
-        let uniform = try ChannelPruning.smallestRate(session, method: Self.name) { rate in
-            Dictionary(uniqueKeysWithValues: groups.map { group in
-                (group.producer, ChannelPruning.keptCount(group.channels, rate: configuration.rates[group.producer] ?? rate))
-            })
-        }
-        // Layers with a fixed rate keep exactly their count; the others may take channels back.
-        let fixed = uniform.filter { configuration.rates[$0.key] != nil }
-        let kept = try ChannelPruning.givingBack(session, uniform, groups: groups, limit: fixed)
+        let kept = try ChannelPruning.uniformSizes(session, groups: groups, fixedRates: configuration.rates, method: Self.name)
         try ChannelPruning.setMasks(session, groups: groups, keep: ChannelPruning.keepHighest(scores, kept: kept))
     }
 
