@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "NN", "Data", "Training",
+                "HDF5", "NN", "Data", "Training",
                 "Pruning",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -52,16 +52,16 @@ let package = Package(
             ],
             swiftSettings: vectorISA),
         .target(name: "Pruning", dependencies: ["NN", "Data", "Training"], swiftSettings: vectorISA),
-        .target(name: "Reports", dependencies: ["Bench", "Pruning", "Training", .product(name: "CSV", package: "CSV.swift")], swiftSettings: vectorISA),
+        .target(name: "Reports", dependencies: ["Bench", "Data", "Pruning", "Training", .product(name: "CSV", package: "CSV.swift")], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
 
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN"], swiftSettings: vectorISA),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "ModelTests", dependencies: ["NN", "HDF5", "Data"], exclude: ["Fixtures"], swiftSettings: vectorISA),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench"], exclude: ["Golden", "Reference"], swiftSettings: vectorISA),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Bench", "Pruning"], exclude: ["Golden", "Reference"], swiftSettings: vectorISA),
         .testTarget(name: "DataTests", dependencies: ["Data", "HDF5", "NN"], exclude: ["Fixtures"], swiftSettings: vectorISA),
         .testTarget(name: "CLITests", dependencies: ["prunebench", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "ScoreTests", dependencies: ["Pruning", "Data", "HDF5", "NN", "Training"], exclude: ["Fixtures"],

@@ -1,4 +1,6 @@
+import Data
 import Foundation
+import HDF5
 
 /// One run of a grid: its description, id and labels.
 public struct PlannedRun: Hashable, Sendable {
@@ -42,8 +44,10 @@ public struct GridSummary: Equatable, Sendable {
 /// Runs what is missing from a list of planned runs and records every outcome in a store.
 ///
 /// A run whose record exists (completed or failed) is skipped unless `force` is set; duplicate
-/// digests in the list run once. An error thrown by the executor is recorded as a failed run with
-/// its description and the grid goes on.
+/// digests in the list run once. An error of the method (divergence, an unreachable target, a bad
+/// configuration) is recorded as a failed run with its description and the grid goes on; an error of the
+/// environment (`isEnvironmentFailure`: a file that cannot be read or written, a full disk) is not a result:
+/// nothing is stored for that run, the grid stops and the error is rethrown, so the next `run` retries it.
 public struct GridRunner {
     public let store: ResultStore
     public let force: Bool
@@ -66,7 +70,7 @@ public struct GridRunner {
         for (index, run) in pending.enumerated() {
             let slot = progress?.beginRun(index: summary.skipped + index + 1, remaining: pending.count - index, labels: run.labels,
                                           compression: run.spec.compression, seed: run.spec.seed)
-            let record = perform(run, execute: execute) { phase in progress?.phase(phase, slot: slot ?? 0) }
+            let record = try perform(run, execute: execute) { phase in progress?.phase(phase, slot: slot ?? 0) }
             try store.write(record)
             result.executed += 1
             if record.status == .failed { result.failed += 1 }
@@ -109,19 +113,21 @@ public struct GridRunner {
 
     /// Executes `run` and stores its record (for the parallel workers).
     fileprivate func execute(_ run: PlannedRun, execute: GridExecutor, phase: @escaping (String) -> Void) throws -> RunRecord {
-        let record = perform(run, execute: execute, phase: phase)
+        let record = try perform(run, execute: execute, phase: phase)
         try store.write(record)
         return record
     }
 
     private func perform(_ run: PlannedRun,
                          execute: (PlannedRun, @escaping (String) -> Void) throws -> RunOutcome,
-                         phase: @escaping (String) -> Void) -> RunRecord {
+                         phase: @escaping (String) -> Void) throws -> RunRecord {
         let started = Date()
         var outcome: RunOutcome?
         var failure: String?
         do {
             outcome = try execute(run, phase)
+        } catch where isEnvironmentFailure(error) {
+            throw BenchError.environment(run: run.digest, message: String(describing: error))
         } catch {
             failure = String(describing: error)
         }
@@ -197,4 +203,19 @@ func isoTimestamp(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     return formatter.string(from: date)
+}
+
+/// Whether `error` is a failure of the environment rather than of the method: reading or writing a file
+/// (`BenchError.io`, HDF5 and data-file errors, Foundation's file and POSIX errors). Such failures are not results.
+public func isEnvironmentFailure(_ error: any Error) -> Bool {
+    switch error {
+    case let error as BenchError:
+        if case .io = error { return true }
+        if case .environment = error { return true }
+        return false
+    case is HDF5Error, is DataFileError, is CocoaError, is POSIXError: return true
+    default:
+        let domain = (error as NSError).domain
+        return domain == NSCocoaErrorDomain || domain == NSPOSIXErrorDomain
+    }
 }

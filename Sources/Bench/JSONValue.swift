@@ -97,6 +97,24 @@ extension JSONValue {
         self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
+    /// The key path (`tracks[0].recipe.optimizer.lr`) and value of the first NaN or infinite number, in key order.
+    public func firstNonFiniteNumber(at path: String = "") -> (String, Double)? {
+        switch self {
+        case .number(let value): return value.isFinite ? nil : (path, value)
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = item.firstNonFiniteNumber(at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if let found = members[key]!.firstNonFiniteNumber(at: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+            return nil
+        case .null, .bool, .string: return nil
+        }
+    }
+
     /// Decodes a `Decodable` type from this value (through `JSONDecoder`).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: Data(canonical.utf8))

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -38,9 +39,17 @@ public struct ResultStore: Sendable {
     /// (an unreadable record counts as missing, so the run is redone and the file replaced).
     public func record(_ digest: String) -> RunRecord? {
         guard let data = try? Data(contentsOf: recordURL(digest)),
-              let record = try? JSONDecoder().decode(RunRecord.self, from: data),
+              let record = try? ResultStore.decoder.decode(RunRecord.self, from: data),
               record.digest == digest else { return nil }
         return record
+    }
+
+    /// Reads records as `write` writes them: NaN and infinities as the strings "NaN", "Infinity", "-Infinity".
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
     }
 
     /// Whether run `digest` has a readable record (completed or failed).
@@ -69,21 +78,15 @@ public struct ResultStore: Sendable {
             .compactMap { record(String($0.dropLast(5))) }
     }
 
-    /// Deletes `.*.partial` files left by writes that were interrupted.
+    /// Deletes the temporary files of writes whose process was killed (never those of a live process).
     func removeTemporaries() throws {
-        for folder in [directory, directory.appendingPathComponent("masks")] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names where name.hasPrefix(".") && name.hasSuffix(".partial") {
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-            }
-        }
+        AtomicWrite.removeLeftovers(in: [directory.path, directory.appendingPathComponent("masks").path])
     }
 }
 
 /// Writes `data` to a temporary file beside `url` (`.<name>.<pid>.partial`) and renames it over `url`.
 public func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
+    let temporary = AtomicWrite.temporaryURL(for: url)
     do { try data.write(to: temporary) } catch {
         try? FileManager.default.removeItem(at: temporary)
         throw BenchError.io(file: url.path, message: "cannot write the file: \(error)")

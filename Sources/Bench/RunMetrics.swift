@@ -1,3 +1,5 @@
+import Pruning
+
 /// Top-1/top-5 accuracy (fractions in [0, 1]) and mean loss over one whole split.
 public struct AccuracyMetrics: Codable, Hashable, Sendable {
     public var top1: Double
@@ -175,11 +177,15 @@ public struct RunMetrics: Codable, Hashable, Sendable {
     public var classes: Int?
     /// The model with removed channels physically gone, and its measured speed (`nil` in records before it was measured).
     public var structure: StructureMetrics?
+    /// The decisions the method recorded during the run (Early-Bird's ticket step, HSR-NP's events); `nil` when
+    /// it recorded none.
+    public var events: [MethodEvent]?
 
     /// A value from its parts.
     public init(beforeFineTuning: EvaluationMetrics, afterFineTuning: EvaluationMetrics,
                 parameters: ParameterCounts, macs: MACCounts, deadNeuronRate: Double?,
-                latency: LatencyMetrics, budget: BudgetUsage, classes: Int? = nil, structure: StructureMetrics? = nil) {
+                latency: LatencyMetrics, budget: BudgetUsage, classes: Int? = nil, structure: StructureMetrics? = nil,
+                events: [MethodEvent]? = nil) {
         self.beforeFineTuning = beforeFineTuning
         self.afterFineTuning = afterFineTuning
         self.parameters = parameters
@@ -189,6 +195,7 @@ public struct RunMetrics: Codable, Hashable, Sendable {
         self.budget = budget
         self.classes = classes
         self.structure = structure
+        self.events = events
     }
 }
 

@@ -56,7 +56,7 @@ public final class Runner {
         session.threads = threads
         session.initialisationScale = spec.initialisation ?? .dense
         session.targetKind = spec.target ?? .compression
-        guard entry.targetKinds.contains(session.targetKind) || spec.compression == 1 else {
+        guard method.supportedTargetKinds.contains(session.targetKind) || spec.compression == 1 else {
             throw PruningError.unsupportedTarget(method: spec.method, kind: session.targetKind)
         }
         let startingSteps = type(of: method).startingPoint == .trained ? try recordedSteps(spec.checkpoint) : 0
@@ -89,7 +89,8 @@ public final class Runner {
                                 startingSteps: startingSteps,
                                 calls: session.trainingLog.map { TrainingCallUsage(phase: $0.phase, steps: $0.steps, recipe: $0.recipe) }),
             classes: dataset.classCount,
-            structure: try StructureMeter.measure(model, threads: threads))
+            structure: try StructureMeter.measure(model, threads: threads),
+            events: session.events.isEmpty ? nil : session.events)
         let masks = try saveModel(model, masks: session.masks, dataset: dataset.name, digest: run.digest)
         clock.lap("measure")
         return RunOutcome(metrics: metrics, masks: masks, phases: clock.phases)
@@ -120,13 +121,7 @@ public final class Runner {
             checkpoint = try Checkpoint.read(path: reference.path)
             checkpoints[reference.path] = checkpoint
         }
-        guard let architecture = try checkpoint.decodeArchitecture(as: Architecture.self) else {
-            throw BenchError.io(file: reference.path, message: "the checkpoint has no architecture attribute")
-        }
-        var random = SeededGenerator(seed: seed).derived("model")
-        let model = try Model(architecture, random: &random)
-        try model.load(stateDict: checkpoint.stateDict)
-        return model
+        return try checkpoint.model(file: reference.path, seed: seed)
     }
 
     /// The optimizer steps the checkpoint's `training` record says it was trained for, if it records them.

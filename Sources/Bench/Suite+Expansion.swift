@@ -12,16 +12,17 @@ public struct MethodCatalogEntry: Sendable {
     public var isControl: Bool
     /// The tracks the method competes in.
     public var tracks: [Track]
-    /// The kinds of target the method can aim at.
-    public var targetKinds: [TargetKind]
-    /// Why the method cannot prune a model (`nil` when it can).
-    public var notApplicable: @Sendable (Model) -> String?
+    /// The kinds of target the method can aim at with a given configuration (a modifier: its base's).
+    public var targetKinds: @Sendable (JSONValue) -> [TargetKind]
+    /// Why the method with a given configuration cannot prune a model (`nil` when it can).
+    public var notApplicable: @Sendable (JSONValue, Model) -> String?
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
     /// A value from its parts.
     public init(name: String, defaultConfiguration: JSONValue, isControl: Bool, tracks: [Track] = [.postTraining],
-                targetKinds: [TargetKind] = [.compression], notApplicable: @escaping @Sendable (Model) -> String? = { _ in nil },
+                targetKinds: @escaping @Sendable (JSONValue) -> [TargetKind] = { _ in [.compression] },
+                notApplicable: @escaping @Sendable (JSONValue, Model) -> String? = { _, _ in nil },
                 check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
         self.defaultConfiguration = defaultConfiguration
@@ -121,13 +122,13 @@ extension Suite {
                 + "competes in \(method.entry.tracks.map(\.rawValue).joined(separator: ", ")); the suite declares "
                 + "\(tracks.map(\.track.rawValue).joined(separator: ", ")) (add its track or drop the method)")
         }
-        for method in listed where !method.entry.isControl && !method.entry.targetKinds.contains(targetKind) {
+        for method in listed where !method.entry.isControl && !method.entry.targetKinds(method.configuration).contains(targetKind) {
             // `all` quietly keeps the methods that can aim at the suite's targets; a listed one is an error.
             guard let key = method.key else { continue }
             throw BenchError.suite(file: file, key: key, message: "method '\(method.entry.name)' cannot aim at "
                 + "\(targetKind.rawValue) targets (it removes no whole channels); use compressions, or drop the method")
         }
-        let chosen = listed.filter { $0.entry.isControl || $0.entry.targetKinds.contains(targetKind) }
+        let chosen = listed.filter { $0.entry.isControl || $0.entry.targetKinds($0.configuration).contains(targetKind) }
             .map { (entry: $0.entry, configuration: $0.configuration, label: $0.label) }
         return try tracks.map { track in
             var members = chosen.filter { $0.entry.tracks.contains(track.track) }
@@ -155,7 +156,7 @@ extension Suite {
         }
         for method in try listedMethods(catalog) {
             let reasons = inputs.models.compactMap { model in
-                built[model.name].flatMap { method.entry.notApplicable($0) }.map { (model.name, method.entry.name, $0) }
+                built[model.name].flatMap { method.entry.notApplicable(method.configuration, $0) }.map { (model.name, method.label, $0) }
             }
             if let key = method.key, !reasons.isEmpty, reasons.count == inputs.models.count {
                 throw BenchError.suite(file: file, key: key, message: "method '\(method.entry.name)' applies to none of "
@@ -181,7 +182,7 @@ extension Suite {
                 for (track, methods) in tracks {
                     let recipe = try Suite.recipeJSON(track)
                     for (entry, configuration, label) in methods
-                    where !skipped.contains(where: { $0.model == model.name && $0.method == entry.name }) {
+                    where !skipped.contains(where: { $0.model == model.name && $0.method == label }) {
                         for target in entry.isControl ? [1] : compressions {
                             var spec = RunSpec(checkpoint: model.checkpoint, dataset: inputs.dataset, method: entry.name,
                                                configuration: configuration, compression: target, seed: seed,

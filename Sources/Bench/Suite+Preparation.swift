@@ -22,6 +22,7 @@ public struct SuitePreparer {
 
     /// The dataset path, the loaded dataset and the prepared inputs of `suite`.
     public func prepare(_ suite: Suite) throws -> (inputs: PreparedInputs, dataset: ImageDataset) {
+        AtomicWrite.removeLeftovers(in: [dataDirectory, checkpointDirectory])  // of imports and trainings killed before
         let datasetPath = try datasetFile(suite.dataset, suiteFile: suite.file)
         let dataset = try DatasetFile.read(path: datasetPath)
         let datasetReference = FileReference(path: datasetPath, sha256: try sha256Hex(ofFile: datasetPath))

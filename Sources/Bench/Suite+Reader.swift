@@ -1,18 +1,21 @@
 import Foundation
 import Pruning
 import Training
-import Yams
 
 /// Reads the parts of a suite document, turning every problem into an error naming the file and key.
 struct SuiteReader {
     let file: String
 
     static func decodeYAML(_ text: String, file: String) throws -> JSONValue {
-        do { return try YAMLDecoder().decode(JSONValue.self, from: text) } catch let error as DecodingError {
-            throw BenchError.suite(file: file, key: "(document)", message: "not a YAML mapping: \(describe(error))")
-        } catch {
-            throw BenchError.suite(file: file, key: "(document)", message: "invalid YAML: \(error)")
+        let document: JSONValue
+        do { document = try YAMLDocument().parse(text) } catch let problem as YAMLDocument.Problem {
+            throw BenchError.suite(file: file, key: "(document)", message: problem.description)
         }
+        // JSON has no NaN or infinity: left in, they would turn into null, i.e. a silent default.
+        if let (key, number) = document.firstNonFiniteNumber() {
+            throw BenchError.suite(file: file, key: key.isEmpty ? "(document)" : key, message: "expected a finite number, got \(number)")
+        }
+        return document
     }
 
     func fail(_ key: String, _ message: String) -> BenchError { .suite(file: file, key: key, message: message) }
@@ -38,9 +41,8 @@ struct SuiteReader {
     }
 
     func number(_ value: JSONValue, key: String) throws -> Double {
-        guard case .number(let number) = value, number.isFinite else {
-            throw fail(key, "expected a number, got \(value.kindDescription)")
-        }
+        guard case .number(let number) = value else { throw fail(key, "expected a number, got \(value.kindDescription)") }
+        guard number.isFinite else { throw fail(key, "expected a finite number, got \(number)") }
         return number
     }
 
@@ -200,12 +202,14 @@ struct SuiteReader {
         switch (object["epochs"], object["steps"]) {
         case (let epochs?, nil):
             let count = try number(epochs, key: join(key, "epochs"))
-            guard count >= 0 else { throw fail(join(key, "epochs"), "expected a number ≥ 0, got \(count)") }
+            guard count >= 0, count <= TrainingRecipe.maximumEpochs else {
+                throw fail(join(key, "epochs"), "expected a number ≥ 0 and at most \(TrainingRecipe.maximumEpochs), got \(count)")
+            }
             return TrainingBudget(epochs: count)
         case (nil, let steps?):
             let count = try number(steps, key: join(key, "steps"))
-            guard count >= 0, count == count.rounded() else {
-                throw fail(join(key, "steps"), "expected an integer ≥ 0, got \(count)")
+            guard count >= 0, count == count.rounded(), count <= Double(TrainingRecipe.maximumSteps) else {
+                throw fail(join(key, "steps"), "expected an integer ≥ 0 and at most \(TrainingRecipe.maximumSteps), got \(count)")
             }
             return TrainingBudget(steps: Int(count))
         default:

@@ -9,7 +9,14 @@ extension MethodCatalogEntry {
         try MethodRegistry.all.map { entry in
             MethodCatalogEntry(name: entry.name, defaultConfiguration: try JSONDecoder().decode(
                 JSONValue.self, from: entry.defaultConfiguration()), isControl: entry.category == .control, tracks: entry.tracks,
-                targetKinds: entry.targetKinds, notApplicable: entry.notApplicable) { configuration in
+                targetKinds: { configuration in
+                    (try? entry.method(configuration: Data(configuration.canonical.utf8)))?.supportedTargetKinds ?? entry.targetKinds
+                }, notApplicable: { configuration, model in
+                    guard let method = try? entry.method(configuration: Data(configuration.canonical.utf8)) else {
+                        return entry.notApplicable(model)
+                    }
+                    return method.reasonNotApplicable(to: model)
+                }) { configuration in
                 _ = try entry.method(configuration: Data(configuration.canonical.utf8))
             }
         }

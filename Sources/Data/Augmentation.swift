@@ -24,9 +24,10 @@ public struct Augmentation: Codable, Hashable, Sendable {
     /// True when any augmentation is on.
     public var isEnabled: Bool { cropPadding > 0 || horizontalFlip }
 
-    enum CodingKeys: String, CodingKey { case cropPadding, horizontalFlip }
+    enum CodingKeys: String, CodingKey, CaseIterable { case cropPadding, horizontalFlip }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         cropPadding = try c.decodeIfPresent(Int.self, forKey: .cropPadding) ?? 0
         horizontalFlip = try c.decodeIfPresent(Bool.self, forKey: .horizontalFlip) ?? false

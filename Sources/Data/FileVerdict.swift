@@ -43,10 +43,28 @@ public struct FileVerdict: Sendable, CustomStringConvertible {
             }
         }
         do {
-            return FileVerdict(kind: kind, isValid: true, detail: kind == .dataset
-                ? summary(try DatasetFile.read(path: path), root: root) : summary(try Checkpoint.read(path: path)))
+            guard kind == .checkpoint else {
+                return FileVerdict(kind: kind, isValid: true, detail: summary(try DatasetFile.read(path: path), root: root))
+            }
+            let checkpoint = try Checkpoint.read(path: path)
+            if checkpoint.architecture != nil {
+                _ = try checkpoint.model(file: path)  // the loader's verdict: builds, loads and masks as every command does
+            } else {
+                try checkFinite(checkpoint, file: path)
+            }
+            return FileVerdict(kind: kind, isValid: true, detail: summary(checkpoint))
         } catch {
             return FileVerdict(kind: kind, isValid: false, detail: String(describing: error))
+        }
+    }
+
+    /// A plain state_dict cannot be loaded without an architecture, but NaN or infinite values make it unusable.
+    private static func checkFinite(_ checkpoint: Checkpoint, file: String) throws {
+        for (name, tensor) in checkpoint.tensors {
+            if let index = (0..<tensor.count).first(where: { !tensor.data[$0].isFinite }) {
+                throw DataFileError(file: file, object: "/\(name)", message: "holds \(tensor.data[index]) at flat index \(index); "
+                    + "weights and buffers must be finite")
+            }
         }
     }
 

@@ -72,32 +72,8 @@ extension ModelSource {
     /// stored masks applied.
     func model(checkpoint path: String, dataset: ImageDataset) throws -> Model {
         let stored = try Checkpoint.read(path: path)
-        let architecture: Architecture
-        if model == nil, architectureFile == nil, let saved = try stored.decodeArchitecture(as: Architecture.self) {
-            architecture = saved
-        } else {
-            architecture = try self.architecture(for: dataset)
-        }
-        var unused = SeededGenerator(seed: 0)
-        let model = try Model(architecture, random: &unused)
-        try model.load(stateDict: stored.stateDict)
-        try applyMasks(stored.maskDict, to: model, file: path)
-        return model
+        let given = model == nil && architectureFile == nil && stored.architecture != nil ? nil : try architecture(for: dataset)
+        return try stored.model(architecture: given, file: path)
     }
 }
 
-/// Puts stored masks on the model's parameters and zeroes the pruned weights.
-func applyMasks(_ masks: [String: Tensor], to model: Model, file: String) throws {
-    let parameters = Dictionary(model.parameters.map { ($0.name, $0.parameter) }, uniquingKeysWith: { a, _ in a })
-    for (name, mask) in masks {
-        guard let parameter = parameters[name] else {
-            throw DataFileError(file: file, object: "/masks/\(name)", message: "no parameter of the model has this name")
-        }
-        guard parameter.value.shape == mask.shape else {
-            throw DataFileError(file: file, object: "/masks/\(name)",
-                                message: "shape \(mask.shape); expected \(parameter.value.shape)")
-        }
-        parameter.mask = mask
-        parameter.applyMask()
-    }
-}

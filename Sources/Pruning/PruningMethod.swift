@@ -83,6 +83,11 @@ public protocol PruningMethod: Sendable {
     /// The parameters this instance may mask (default: weights of conv and linear layers but the classifier).
     var scope: PrunableScope { get }
 
+    /// The kinds of target this instance can aim at (default: `targetKinds`; a modifier: its base's).
+    var supportedTargetKinds: [TargetKind] { get }
+    /// Why this instance cannot prune `model` (default: `notApplicable(to:)`; a modifier: its base's reason).
+    func reasonNotApplicable(to model: Model) -> String?
+
     /// A method with these settings.
     init(configuration: Configuration)
 
@@ -96,6 +101,8 @@ extension PruningMethod {
     public static var targetKinds: [TargetKind] { [.compression] }
     public static func notApplicable(to model: Model) -> String? { nil }
     public var scope: PrunableScope { .weights }
+    public var supportedTargetKinds: [TargetKind] { Self.targetKinds }
+    public func reasonNotApplicable(to model: Model) -> String? { Self.notApplicable(to: model) }
 
     /// A method with the card's default settings.
     public init() { self.init(configuration: Configuration()) }

@@ -43,6 +43,7 @@ public enum MethodRegistry {
         MethodEntry(L1Filter.self),
         MethodEntry(NetworkSlimming.self),
         MethodEntry(EarlyBird.self),
+        MethodEntry(SplineEarlyBird.self),
         MethodEntry(ISpaSP.self),
         MethodEntry(HessianNeuronPruning.self),
         MethodEntry(DropNet.self),

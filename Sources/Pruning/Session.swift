@@ -58,6 +58,8 @@ public final class Session {
     public internal(set) var currentTrainer: Trainer?
     /// Every `train` call so far: its phase, the steps it took and the recipe it really used (after `recipeAdjustment`).
     public internal(set) var trainingLog: [(phase: String, steps: Int, recipe: TrainingRecipe)] = []
+    /// The decisions the method recorded (`record(_:)`), in order.
+    public internal(set) var events: [MethodEvent] = []
     let root: SeededGenerator
     var trainingCalls = 0
     let prunableIndex: [String: Int]

@@ -50,7 +50,8 @@ extension ResultsTable {
     public static var csvHeader: [String] {
         ["digest", "dataset", "model", "method", "method_name", "configuration", "target_compression", "seed",
          "status", "failure"] + Metric.allCases.map(\.rawValue)
-            + ["engine", "checkpoint", "checkpoint_sha256", "dataset_file", "dataset_sha256", "budget", "fine_tuning"]
+            + ["engine", "checkpoint", "checkpoint_sha256", "dataset_file", "dataset_sha256", "budget", "fine_tuning",
+               "events"]
     }
 
     /// `runs.csv`: one row per run with every metric, its digest and what it ran on.
@@ -63,7 +64,8 @@ extension ResultsTable {
                     record.status.rawValue, record.failure ?? ""]
                 + Metric.allCases.map { Formatting.csv($0.value(in: record)) }
                 + [spec.engine, spec.checkpoint.path, spec.checkpoint.sha256, spec.dataset.path, spec.dataset.sha256,
-                   budget, spec.fineTuning.canonical]
+                   budget, spec.fineTuning.canonical,
+                   (record.metrics?.events ?? []).map(\.description).joined(separator: "; ")]
         })
     }
 }

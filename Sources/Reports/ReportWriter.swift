@@ -1,3 +1,4 @@
+import Data
 import Bench
 import Foundation
 
@@ -57,6 +58,7 @@ public struct ReportWriter: Sendable {
         }
         let details = Dictionary(uniqueKeysWithValues: leaderboard.sections.map { ($0, [leaderboard.densityTable(in: $0)]) })
         files.append(("index.html", document.html(plots: svgs, sources: sources, details: details, crossTrack: crossTrack)))
+        AtomicWrite.removeLeftovers(in: [root.path, plotsFolder.path])  // of writers killed before
         for (name, text) in files {
             try writeAtomically(Data(text.utf8), to: root.appendingPathComponent(name))
         }

@@ -49,14 +49,26 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
         dropLast ? examples / batchSize : (examples + batchSize - 1) / batchSize
     }
 
+    /// The longest training any recipe or budget may ask for, in epochs (far beyond any real run; it keeps step
+    /// counts far from overflow).
+    public static let maximumEpochs = 100_000.0
+    /// The most optimizer steps any recipe or budget may ask for.
+    public static let maximumSteps = 1_000_000_000
+    /// The largest batch.
+    public static let maximumBatchSize = 1 << 20
+
     /// Checks every field; the error names the field and what was expected.
     public func validate() throws(TrainingError) {
         func require(_ ok: Bool, _ message: String) throws(TrainingError) {
             if !ok { throw TrainingError("training recipe: \(message)") }
         }
-        try require(batchSize > 0, "batchSize must be > 0, got \(batchSize)")
-        if let steps { try require(steps > 0, "steps must be > 0, got \(steps)") }
-        else { try require(epochs > 0, "epochs must be > 0, got \(epochs)") }
+        try require(batchSize > 0 && batchSize <= Self.maximumBatchSize,
+                    "batchSize must be in 1...\(Self.maximumBatchSize), got \(batchSize)")
+        if let steps { try require(steps > 0 && steps <= Self.maximumSteps, "steps must be in 1...\(Self.maximumSteps), got \(steps)") }
+        else {
+            try require(epochs > 0 && Double(epochs) <= Self.maximumEpochs,
+                        "epochs must be in 1...\(Int(Self.maximumEpochs)), got \(epochs)")
+        }
         try require(labelSmoothing >= 0 && labelSmoothing <= 1,
                     "labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         try require(augmentation.cropPadding >= 0, "cropPadding must be >= 0")
@@ -66,11 +78,12 @@ public struct TrainingRecipe: Codable, Hashable, Sendable {
         } catch { throw TrainingError("training recipe: \(error.message)") }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, steps, batchSize, optimizer, schedule, augmentation, labelSmoothing, seed, dropLast
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? epochs

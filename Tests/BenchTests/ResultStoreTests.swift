@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import Testing
 @testable import Bench
 
@@ -50,7 +51,7 @@ import Testing
         let first = try GridRunner(store: ResultStore(path: path)).run(Array(runs.prefix(9)), execute: execute)
         #expect(first == GridSummary(total: 9, executed: 9, skipped: 0, failed: 0))
         let tenth = runs[9].digest
-        try Data("{\"digest\": \"\(tenth)\", \"spe".utf8).write(to: URL(fileURLWithPath: "\(path)/.\(tenth).json.77.partial"))
+        try Data("{\"digest\": \"\(tenth)\", \"spe".utf8).write(to: URL(fileURLWithPath: "\(path)/.\(tenth).json.4194305.partial"))
         try Data("partial".utf8).write(to: URL(fileURLWithPath: "\(path)/masks/\(tenth).h5"))
         // Second invocation runs the whole grid.
         let second = try GridRunner(store: ResultStore(path: path)).run(runs, execute: execute)
@@ -84,6 +85,45 @@ import Testing
         #expect(done.spec == runs[0].spec)
     }
 
+    /// A full disk or an unreadable checkpoint is not the method's result: nothing is stored for the run, the grid
+    /// stops with the error, and the next invocation retries the run (issue 18).
+    @Test(arguments: [0, 1, 2])
+    func environmentFailuresAreNotStoredAndAreRetried(kind: Int) throws {
+        let path = ResultStoreTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let runs = try ResultStoreTests.grid(count: 3)
+        let failure: any Error = [
+            BenchError.io(file: "results/masks/x.h5", message: "No space left on device"),
+            HDF5Error(operation: "H5Fcreate", file: "results/masks/x.h5", object: "/", message: "No space left on device"),
+            CocoaError(.fileWriteOutOfSpace),
+        ][kind]
+        var diskFull = true
+        let execute = { (run: PlannedRun, _: (String) -> Void) throws -> RunOutcome in
+            if run.digest == runs[1].digest, diskFull { throw failure }
+            return RunOutcome(metrics: ResultStoreTests.fakeMetrics(0.7), masks: nil, phases: [:])
+        }
+        #expect(throws: BenchError.self) { try GridRunner(store: ResultStore(path: path)).run(runs, execute: execute) }
+        let store = try ResultStore(path: path)
+        #expect(store.contains(runs[0].digest) && !store.contains(runs[1].digest) && !store.contains(runs[2].digest))
+        diskFull = false
+        let retry = try GridRunner(store: store).run(runs, execute: execute)
+        #expect(retry == GridSummary(total: 3, executed: 2, skipped: 1, failed: 0))
+        #expect(try store.allRecords().allSatisfy { $0.status == .completed })
+        // In parallel too: the worker's error stops the grid and the run is not stored.
+        let parallel = ResultStoreTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: parallel) }
+        diskFull = true
+        #expect(throws: BenchError.self) {
+            try GridRunner(store: ResultStore(path: parallel)).run(runs, jobs: 2) {
+                { run, _ in
+                    if run.digest == runs[1].digest { throw failure }
+                    return RunOutcome(metrics: ResultStoreTests.fakeMetrics(0.7), masks: nil, phases: [:])
+                }
+            }
+        }
+        #expect(!(try ResultStore(path: parallel)).contains(runs[1].digest))
+    }
+
     @Test func forceRerunsAndDuplicatesRunOnce() throws {
         let path = ResultStoreTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -99,6 +139,30 @@ import Testing
         #expect(forced.executed == 3 && count == 6)
         #expect(try ResultStore(path: path).record(runs[0].digest)?.summary?.top1After == 0.4)
         #expect(try ResultStoreTests.recordFiles(path).count == 3)
+    }
+
+    /// A record with an infinite or NaN number (a loss before fine-tuning at a pruned-away classifier) reads back:
+    /// it is not redone on every `run` (issue 18).
+    @Test func recordsWithNonFiniteNumbersReadBack() throws {
+        let path = ResultStoreTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let runs = try ResultStoreTests.grid(count: 1)
+        let store = try ResultStore(path: path)
+        var metrics = ResultStoreTests.fakeMetrics(0.1)
+        metrics.beforeFineTuning.test.loss = .infinity
+        metrics.deadNeuronRate = .nan
+        var executions = 0
+        for _ in 0..<2 {
+            try GridRunner(store: store).run(runs) { _, _ in
+                executions += 1
+                return RunOutcome(metrics: metrics, masks: nil, phases: [:])
+            }
+        }
+        #expect(executions == 1)
+        let text = try String(contentsOf: store.recordURL(runs[0].digest), encoding: .utf8)
+        #expect(text.contains("\"Infinity\"") && text.contains("\"NaN\""))
+        let record = try #require(store.record(runs[0].digest))
+        #expect(record.metrics?.beforeFineTuning.test.loss == .infinity && record.metrics?.deadNeuronRate?.isNaN == true)
     }
 
     @Test func unreadableRecordCountsAsMissing() throws {

@@ -27,7 +27,7 @@ import Pruning
     @Test func allKeepsOnlyTheMethodsThatCanAimAtSpeedups() throws {
         let runs = try Self.suite("all").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
         let methods = Set(runs.map(\.spec.method))
-        #expect(methods == ["dense", "dense-scratch", "l1-filter", "network-slimming", "early-bird", "ispasp", "hsr-np", "dropnet"])
+        #expect(methods == ["dense", "dense-scratch", "l1-filter", "network-slimming", "early-bird", "spline-eb", "ispasp", "hsr-np", "dropnet"])
         #expect(runs.filter { $0.spec.compression > 1 }.allSatisfy { $0.spec.target == .speedup })
         #expect(Set(runs.compactMap(\.labels.track)) == ["post-training (speedup targets)", "from-initialisation (speedup targets)"])
         // A compression suite's runs carry no target field, so their ids are those of before target kinds.
@@ -42,6 +42,16 @@ import Pruning
             _ = try Self.suite("[global-magnitude]").expand(TrackTests.inputs, catalog: try MethodCatalogEntry.registry())
         }
         #expect(throws: BenchError.self) { _ = try Self.suite("all", targets: "speedups: [2]\ncompressions: [2]") }
+    }
+
+    @Test func scratchOverAStructuredBaseAimsAtSpeedups() throws {
+        let catalog = try MethodCatalogEntry.registry()
+        let runs = try Self.suite("[{name: scratch-b, configuration: {base: l1-filter}, label: scratch-b(l1-filter)}]")
+            .expand(TrackTests.inputs, catalog: catalog)
+        let scratch = runs.filter { $0.spec.method == "scratch-b" }
+        #expect(scratch.count == 2 && scratch.allSatisfy { $0.spec.target == .speedup && $0.labels.track?.hasPrefix("from-init") == true })
+        // With its default (unstructured) base it cannot aim at speedups.
+        #expect(throws: BenchError.self) { _ = try Self.suite("[scratch-b]").expand(TrackTests.inputs, catalog: catalog) }
     }
 
     @Test func everyCommittedSuiteParsesAndExpands() throws {

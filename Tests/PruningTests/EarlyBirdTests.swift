@@ -81,7 +81,9 @@ import Training
         let session = try Session(method: method, model: model, data: L1FilterTests.data(size: 8), compression: 2,
                                   seed: 4, budget: 12, recipe: Fixtures.recipe) { reports.append($0.phase) }
         try session.method.run(session)
-        #expect(reports.contains("no early-bird ticket by step 6 (search limit): pruned with the current mask"), "\(reports.filter { !$0.hasPrefix("early-bird search") })")
+        #expect(session.events == [MethodEvent(kind: "early-bird-search-limit", step: 6,
+                                               detail: "no ticket by step 6 of 12: pruned with the current mask")])
+        #expect(reports.contains(session.events[0].description), "\(reports.filter { !$0.hasPrefix("early-bird search") })")
         #expect(session.masks.contains { $0.mask.values.contains(0) })
     }
 
@@ -94,7 +96,8 @@ import Training
                                   seed: 4, budget: 20, recipe: Fixtures.recipe) { reports.append($0.phase) }
         try session.method.run(session)
         // Checks at steps 0, 1, 2, 3, 4: the FIFO of 5 is full at step 4.
-        #expect(reports.contains("early-bird ticket at step 4 of 20"), "\(reports.filter { !$0.hasPrefix("early-bird search") })")
+        #expect(session.events.map(\.kind) == ["early-bird-ticket"] && session.events.map(\.step) == [4], "\(session.events)")
+        #expect(reports.contains("early-bird-ticket@4: ticket found at step 4 of 20"), "\(reports.filter { !$0.hasPrefix("early-bird search") })")
     }
 
     @Test func needsBatchNorm() throws {

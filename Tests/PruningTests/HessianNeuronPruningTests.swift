@@ -71,6 +71,11 @@ import Training
             })
             if name == "hsr-np" {
                 #expect(session.budget.remaining == 0)
+                // Every event that removed channels is in the record, at its scheduled step; the last one removes some.
+                let scheduled = HessianNeuronPruning.eventSteps(total: 12, events: 3, start: 0.1, end: 0.6)
+                #expect(!session.events.isEmpty && session.events.allSatisfy { $0.kind == "hsr-np-event" }, "\(session.events)")
+                #expect(Set(session.events.map(\.step)).isSubset(of: scheduled) && session.events.last?.step == scheduled.last,
+                        "\(session.events) against \(scheduled)")
                 let narrower = try ChannelSurgery.compact(session.model).model
                 #expect(Double(session.model.parameterCount) / Double(narrower.parameterCount) >= 3)
             }

@@ -106,6 +106,30 @@ import Pruning
         }
     }
 
+    /// Scratch-B over a structured base trains the base's pruned architecture: it aims at the base's speedup
+    /// target, keeps the base's channel masks, and its FLOP ratio is the narrower model's real MACs.
+    @Test func aStructuredBasesArchitectureIsTrainedFromScratch() throws {
+        let lenet = Architecture(name: "lenet5", classes: 3, inputChannels: 1, inputSize: [12, 12])
+        let base = try L1FilterTests.session(lenet, configuration: "{}", target: 2, kind: .speedup)
+        try base.method.run(base)
+        let method = try MethodRegistry.method(named: "scratch-b", configuration: Data(#"{"base": "l1-filter"}"#.utf8))
+        #expect(method.supportedTargetKinds.contains(.speedup))
+        #expect(!(try MethodRegistry.method(named: "scratch-b")).supportedTargetKinds.contains(.speedup))
+        var random = SeededGenerator(seed: 5)
+        let session = try Session(method: method, model: try Model(lenet, random: &random), data: L1FilterTests.data(size: 12),
+                                  compression: 2, seed: 1, budget: 30, recipe: Fixtures.recipe)
+        session.targetKind = .speedup
+        let plan = try #require(method as? ScratchTraining<ScratchB>).prepare(session)
+        #expect(zip(session.masks, base.masks).allSatisfy { $0.name == $1.name && $0.mask.isBitwiseEqual(to: $1.mask) })
+        let narrower = try ChannelSurgery.compact(session.model).model
+        #expect(plan.prunedMACs == MaskedMACs.count(narrower).dense && plan.denseMACs == MaskedMACs.count(session.model).dense)
+        #expect(Double(plan.denseMACs) / Double(plan.prunedMACs) >= 2)
+        // Scratch-B over network slimming does not apply where network slimming does not (no batch norm).
+        let slimming = try MethodRegistry.method(named: "scratch-b", configuration: Data(#"{"base": "network-slimming"}"#.utf8))
+        #expect(slimming.reasonNotApplicable(to: session.model)?.contains("batch norm") == true)
+        #expect(method.reasonNotApplicable(to: session.model) == nil)
+    }
+
     @Test func baseConfigurationReachesTheBase() throws {
         let json = Data(#"{"base": "layer-magnitude", "baseConfiguration": {"bogus": 1}}"#.utf8)
         let method = try MethodRegistry.method(named: "scratch-e", configuration: json)

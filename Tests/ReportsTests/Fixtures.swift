@@ -1,5 +1,6 @@
 import Bench
 import Foundation
+import Pruning
 @testable import Reports
 
 /// A small hand-made results table (the golden files are made from it) and helpers.
@@ -101,7 +102,10 @@ enum Fixtures {
             macs: MACCounts(layers: [LayerMACs(path: "fc1", kind: "linear", dense: run.denseMACs, remaining: run.remainingMACs)]),
             deadNeuronRate: 0.25, latency: LatencyMetrics(batchSize: 256, samples: [0.002, 0.004, 0.003], threads: 1),
             budget: BudgetUsage(steps: 100, limit: 100, stepsPerEpoch: 50, calls: run.calls), classes: 10,
-            structure: structure(run))
+            structure: structure(run),
+            events: run.method == "random" && run.model == "lenet5"
+                ? [MethodEvent(kind: "ticket", step: 40, detail: "found at step 40 of 100"), MethodEvent(kind: "note", step: 60)]
+                : nil)
         return RunRecord(digest: try spec.digest(), spec: spec, labels: labels, status: .completed, failure: nil,
                          metrics: metrics, timings: timings, masks: nil, environment: [:])
     }

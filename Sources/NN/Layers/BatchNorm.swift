@@ -57,6 +57,8 @@ public final class BatchNorm1d: Module {
 
     /// The number of channels.
     public var features: Int { core.features }
+    /// ε added to the variance.
+    public var epsilon: Float { core.epsilon }
     /// The scale γ `[C]`.
     public var weight: Parameter { core.weight }
     /// The shift β `[C]`.

@@ -38,8 +38,14 @@ struct LayerBuilder {
             throw ModelError.invalidArchitecture(
                 "\(name): input channels and size must be positive, got \(architecture.inputChannels)×\(h)×\(w)")
         }
-        guard architecture.classes > 0 else {
-            throw ModelError.invalidArchitecture("\(name): classes must be positive, got \(architecture.classes)")
+        let (c, overflow) = architecture.inputChannels.multipliedReportingOverflow(by: h)
+        let (values, overflow2) = c.multipliedReportingOverflow(by: w)
+        guard !overflow, !overflow2, values <= LayerBuilder.maximumLayerOutputs else {
+            throw ModelError.invalidArchitecture("\(name): an input of \(architecture.inputChannels)×\(h)×\(w) values is "
+                + "larger than the limit of \(LayerBuilder.maximumLayerOutputs)")
+        }
+        guard architecture.classes > 0, architecture.classes <= LayerBuilder.maximumLayerOutputs else {
+            throw ModelError.invalidArchitecture("\(name): classes must be in 1...\(LayerBuilder.maximumLayerOutputs), got \(architecture.classes)")
         }
         self.init(model: name, input: .image(channels: architecture.inputChannels, height: h, width: w))
     }
@@ -77,6 +83,7 @@ struct LayerBuilder {
             throw error(name, "(linear) needs a flat input; add a flatten or globalavgpool layer before it")
         }
         guard out > 0 else { throw error(name, "(linear) needs a positive output size, got \(out)") }
+        try checkSize(name, "linear", parameters: [features, out], outputs: [out])
         let layer = Linear(inFeatures: features, outFeatures: out, bias: bias, random: &random)
         try add(name, layer)
         shape = .flat(out)
@@ -99,11 +106,36 @@ struct LayerBuilder {
             throw error(name, "(conv2d) kernel \(kernel) is larger than the padded input")
         }
         let oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1
+        try checkSize(name, "conv2d", parameters: [c / groups, out, kernel, kernel], outputs: [out, oh, ow])
         let layer = Conv2d(inChannels: c, outChannels: out, kernelSize: kernel, stride: stride,
                            padding: padding, groups: groups, bias: bias, random: &random)
         try add(name, layer)
         shape = .image(channels: out, height: oh, width: ow)
         return layer
+    }
+
+    /// The most weights one layer may have (2^28: 1 GiB of Float), so a width of 10¹² is an error, not an abort.
+    static let maximumLayerParameters = 1 << 28
+    /// The most output values one layer may produce per example (2^26).
+    static let maximumLayerOutputs = 1 << 26
+
+    /// Throws when the product of `parameters` (the weight's dimensions) or of `outputs` (one example's output)
+    /// exceeds the limits, overflow included.
+    func checkSize(_ name: String, _ kind: String, parameters: [Int], outputs: [Int]) throws {
+        func product(_ values: [Int]) -> Int? {
+            values.reduce(Int?.some(1)) { total, value in
+                guard let total else { return nil }
+                let (result, overflow) = total.multipliedReportingOverflow(by: value)
+                return overflow ? nil : result
+            }
+        }
+        for (values, limit, what) in [(parameters, Self.maximumLayerParameters, "weights"),
+                                      (outputs, Self.maximumLayerOutputs, "output values per example")] {
+            guard let count = product(values), count <= limit else {
+                throw error(name, "(\(kind)) would have \(values.map(String.init).joined(separator: "×")) \(what); "
+                    + "the limit is \(limit)")
+            }
+        }
     }
 
     /// Adds a max-pool (`average: false`) or average-pool without padding (PyTorch floors the output size).

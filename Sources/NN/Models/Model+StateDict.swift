@@ -49,6 +49,12 @@ extension Model {
     public func load(stateDict: [String: Tensor]) throws {
         let problems = mismatch(of: stateDict)
         guard problems.isEmpty else { throw ModelError.stateDictMismatch(problems) }
+        for name in stateDict.keys.sorted() {
+            let tensor = stateDict[name]!
+            if let index = (0..<tensor.count).first(where: { !tensor.data[$0].isFinite }) {
+                throw ModelError.nonFiniteValue(tensor: name, index: index, value: tensor.data[index])
+            }
+        }
         for (name, tensor) in self.stateDict() {
             if let given = stateDict[name] { tensor.assign(from: given) }
         }

@@ -9,6 +9,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case invalidInput(String)
     /// A state dict that does not match the model, every bad key named in full.
     case stateDictMismatch(StateDictMismatch)
+    /// A tensor given to the model holds NaN or an infinity (the first such entry).
+    case nonFiniteValue(tensor: String, index: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case .invalidJSON(let text): "invalid JSON: \(text)"
         case .invalidInput(let text): "invalid input: \(text)"
         case .stateDictMismatch(let mismatch): mismatch.description
+        case .nonFiniteValue(let tensor, let index, let value):
+            "tensor \"\(tensor)\" holds \(value) at flat index \(index); a model's weights and buffers must be finite"
         }
     }
 }

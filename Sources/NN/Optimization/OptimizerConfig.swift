@@ -104,11 +104,12 @@ public struct OptimizerConfig: Codable, Hashable, Sendable {
 }
 
 extension OptimizerConfig {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, lr, momentum, dampening, nesterov, weightDecay, beta1, beta2, eps
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .sgd)
         learningRate = try c.decodeIfPresent(Float.self, forKey: .lr) ?? learningRate

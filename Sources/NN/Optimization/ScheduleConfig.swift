@@ -139,12 +139,13 @@ public struct ScheduleConfig: Codable, Hashable, Sendable {
 }
 
 extension ScheduleConfig {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, unit, warmup, warmupStartFactor, stepSize, milestones, gamma, finalLR
         case pctStart, divFactor, finalDivFactor
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .cosine,
                   unit: try c.decodeIfPresent(Unit.self, forKey: .unit) ?? .step)

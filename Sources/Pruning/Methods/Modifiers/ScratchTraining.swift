@@ -64,6 +64,10 @@ public struct ScratchTraining<Rule: ScratchRule>: PruningMethod {
 
     /// The base's scope (weights but the classifier when the base cannot be built).
     public var scope: PrunableScope { (try? baseMethod())?.scope ?? .weights }
+    /// The base's: a structured base aims at speedups too, and Scratch trains its pruned architecture.
+    public var supportedTargetKinds: [TargetKind] { (try? baseMethod())?.supportedTargetKinds ?? Self.targetKinds }
+    /// The base's reason (network slimming needs batch norms, so Scratch-B over it does too).
+    public func reasonNotApplicable(to model: Model) -> String? { (try? baseMethod())?.reasonNotApplicable(to: model) }
 
     /// The base method built from `base` and `baseConfiguration`.
     public func baseMethod() throws -> any PruningMethod {

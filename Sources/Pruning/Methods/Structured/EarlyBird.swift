@@ -83,8 +83,10 @@ public struct EarlyBird: PruningMethod {
                 guard found || steps >= limit else { return }
                 try ChannelPruning.setMasks(session, groups: groups, keep: keep)
                 pruned = true
-                session.report(found ? "early-bird ticket at step \(steps) of \(total)"
-                    : "no early-bird ticket by step \(steps) (search limit): pruned with the current mask")
+                session.record(found
+                    ? MethodEvent(kind: "early-bird-ticket", step: steps, detail: "ticket found at step \(steps) of \(total)")
+                    : MethodEvent(kind: "early-bird-search-limit", step: steps,
+                                  detail: "no ticket by step \(steps) of \(total): pruned with the current mask"))
             } catch {
                 failure = error
             }

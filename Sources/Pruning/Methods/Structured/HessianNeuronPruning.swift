@@ -78,7 +78,7 @@ public struct HessianNeuronPruning: PruningMethod {
         var steps = 0, failure: (any Error)?
         func event(_ index: Int) {
             guard failure == nil else { return }
-            do { try state.prune(event: index, of: eventSteps.count) } catch { failure = error }
+            do { try state.prune(event: index, of: eventSteps.count, step: steps) } catch { failure = error }
         }
         if eventSteps.first == 0 { event(0) }
         try session.train(steps: total, hooks: TrainingHooks(afterStep: { _ in
@@ -170,8 +170,9 @@ public struct HessianNeuronPruning: PruningMethod {
             random = session.random("hsr-candidates")
         }
 
-        /// Event `index` of `count`: builds the candidates, measures them and applies the chosen one.
-        mutating func prune(event index: Int, of count: Int) throws {
+        /// Event `index` of `count`, after `step` optimizer steps: builds the candidates, measures them, applies
+        /// the chosen one and records it.
+        mutating func prune(event index: Int, of count: Int, step: Int) throws {
             let progress = count == 1 ? 1 : Double(index) / Double(count - 1)
             var ranked: [String: [Int]] = [:], removals: [String: Int] = [:]
             for group in groups {
@@ -197,8 +198,9 @@ public struct HessianNeuronPruning: PruningMethod {
                     try session.restore(before)
                 }
                 chosen = HessianNeuronPruning.select(losses: losses, radii: radii, tolerance: configuration.tolerance)
-                session.report("hsr-np event \(index + 1)/\(count): candidate \(chosen) of \(candidates.count) (ρ "
-                    + radii.map { String(format: "%.3g", $0) }.joined(separator: ", ") + ")")
+                session.record(MethodEvent(kind: "hsr-np-event", step: step,
+                    detail: "event \(index + 1)/\(count): candidate \(chosen) of \(candidates.count) (ρ "
+                        + radii.map { String(format: "%.3g", $0) }.joined(separator: ", ") + ")"))
             }
             keep = candidates[chosen]
             try ChannelPruning.setMasks(session, groups: groups, keep: keep)
