@@ -54,9 +54,14 @@ let package = Package(
         .target(name: "Pruning", dependencies: ["NN", "Data", "Training"], swiftSettings: vectorISA),
         .target(name: "Reports", dependencies: ["Bench", "Data", "Pruning", "Training", .product(name: "CSV", package: "CSV.swift")], swiftSettings: vectorISA),
         .executableTarget(name: "prunebench", dependencies: ["PruneBenchCLI"], swiftSettings: vectorISA),
+        // Fuzzing (scripts/fuzz.sh): the readers of untrusted input as byte functions, and a driver that replays
+        // inputs (or, built with -DFUZZING and libFuzzer, fuzzes them).
+        .target(name: "FuzzTargets", dependencies: ["Bench", "Data", "Reports"], swiftSettings: vectorISA),
+        .executableTarget(name: "prunebench-fuzz", dependencies: ["FuzzTargets"], swiftSettings: vectorISA),
 
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Data"], swiftSettings: vectorISA),
         .testTarget(name: "NNTests", dependencies: ["NN"], swiftSettings: vectorISA),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Regressions"], swiftSettings: vectorISA),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Pruning", "Training", "Data", "NN", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "NN", "Data", "Training", "HDF5"], swiftSettings: vectorISA),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], exclude: ["Fixtures"], swiftSettings: vectorISA),

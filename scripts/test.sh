@@ -16,3 +16,8 @@ start=$SECONDS
 .build/release/prunebench run suites/smoke.yaml --jobs 2 --threads 1 --results "$smoke/results" --reports "$smoke/reports"
 .build/release/prunebench check --baseline baselines/smoke.csv --suite smoke --results "$smoke/results"
 echo "smoke suite and baseline check: $((SECONDS - start)) s"
+# The structured family at speedup targets, after physical removal (the smoke suite leaves it out).
+start=$SECONDS
+.build/release/prunebench run suites/smoke-structured.yaml --jobs 2 --threads 1 --results "$smoke/results" --reports "$smoke/reports"
+.build/release/prunebench check --baseline baselines/smoke-structured.csv --suite smoke-structured --results "$smoke/results"
+echo "structured smoke suite and baseline check: $((SECONDS - start)) s"

@@ -52,6 +52,20 @@ public struct ResultStore: Sendable {
         return decoder
     }
 
+    /// Why the record file of run `digest` exists but cannot be used (not JSON, not a record, another run's
+    /// record); nil when it is readable or absent.
+    public func readProblem(_ digest: String) -> String? {
+        guard let data = try? Data(contentsOf: recordURL(digest)) else { return nil }
+        do {
+            let record = try ResultStore.decoder.decode(RunRecord.self, from: data)
+            return record.digest == digest ? nil : "it holds the record of run \(record.digest)"
+        } catch let error as DecodingError {
+            return "not a run record: \(SuiteReader.describe(error))"
+        } catch {
+            return "not a run record: \(error)"
+        }
+    }
+
     /// Whether run `digest` has a readable record (completed or failed).
     public func contains(_ digest: String) -> Bool { record(digest) != nil }
 

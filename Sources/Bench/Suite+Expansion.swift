@@ -16,6 +16,8 @@ public struct MethodCatalogEntry: Sendable {
     public var targetKinds: @Sendable (JSONValue) -> [TargetKind]
     /// Why the method with a given configuration cannot prune a model (`nil` when it can).
     public var notApplicable: @Sendable (JSONValue, Model) -> String?
+    /// The method's category (`MethodCategory` raw value; `exclude: [structured]` leaves a category out of `all`).
+    public var category: String
     /// Throws a description of the problem when a full configuration does not decode or validate.
     public var check: @Sendable (JSONValue) throws -> Void
 
@@ -23,13 +25,14 @@ public struct MethodCatalogEntry: Sendable {
     public init(name: String, defaultConfiguration: JSONValue, isControl: Bool, tracks: [Track] = [.postTraining],
                 targetKinds: @escaping @Sendable (JSONValue) -> [TargetKind] = { _ in [.compression] },
                 notApplicable: @escaping @Sendable (JSONValue, Model) -> String? = { _, _ in nil },
-                check: @escaping @Sendable (JSONValue) throws -> Void) {
+                category: String = "", check: @escaping @Sendable (JSONValue) throws -> Void) {
         self.name = name
         self.defaultConfiguration = defaultConfiguration
         self.isControl = isControl
         self.tracks = tracks
         self.targetKinds = targetKinds
         self.notApplicable = notApplicable
+        self.category = category
         self.check = check
     }
 }
@@ -73,7 +76,13 @@ extension Suite {
     /// with its default configuration, as a list item too, e.g. `[all, {name: x, configuration: …, label: …}]`).
     func listedMethods(_ catalog: [MethodCatalogEntry]) throws
         -> [(entry: MethodCatalogEntry, configuration: JSONValue, label: String, key: String?)] {
-        guard let methods else { return catalog.map { ($0, .object([:]), $0.name, nil) } }
+        let categories = Set(catalog.map(\.category))
+        for (index, item) in exclude.enumerated() where !categories.contains(item) && !catalog.contains(where: { $0.name == item }) {
+            throw BenchError.suite(file: file, key: "exclude[\(index)]", message: "'\(item)' is neither a registered method "
+                + "nor a method category (categories: \(categories.filter { !$0.isEmpty }.sorted().joined(separator: ", ")))")
+        }
+        let included = catalog.filter { !exclude.contains($0.name) && !exclude.contains($0.category) }
+        guard let methods else { return included.map { ($0, .object([:]), $0.name, nil) } }
         var seen: [String: String] = [:]
         var chosen: [(entry: MethodCatalogEntry, configuration: JSONValue, label: String, key: String?)] = []
         func add(_ entry: MethodCatalogEntry, _ configuration: JSONValue, _ label: String, key: String, listed: Bool) throws {
@@ -86,7 +95,7 @@ extension Suite {
         }
         for choice in methods {
             if choice.isAll {
-                for entry in catalog { try add(entry, .object([:]), entry.name, key: choice.key, listed: false) }
+                for entry in included { try add(entry, .object([:]), entry.name, key: choice.key, listed: false) }
                 continue
             }
             guard let entry = catalog.first(where: { $0.name == choice.name }) else {

@@ -18,7 +18,9 @@ import Training
 ///                                                         # its training data (no holdout recorded)
 /// methods: all                    # or a list of names and/or {name: …, configuration: {…}, label: …};
 ///                                 # the item `all` in a list adds every registered method with defaults
-/// compressions: [2, 4, 8]         # targets > 1 (each track's control runs once, at 1); or instead
+/// exclude: [structured]           # optional: what `all` leaves out, method names or categories
+/// compressions: [2, 4, 8]         # targets ≥ 1 (1: the method's own protocol with nothing pruned, as the
+///                                 # lottery suite's dense references; each track's control runs once, at 1); or
 ///                                 # speedups: [2, 4, 8]: MAC speedups after physical channel removal, for
 ///                                 # the methods that remove whole channels (`all` keeps only those)
 /// seeds: [0, 1, 2]
@@ -81,6 +83,8 @@ public struct Suite: Sendable {
     public var models: [ModelSource]
     /// `nil` means every registered method (`methods: all`); a list may hold the item `all` among entries.
     public var methods: [MethodChoice]?
+    /// What `all` leaves out: method names or method categories (`structured`, `iterative`, …) (`exclude:`).
+    public var exclude: [String] = []
     /// The target numbers (compressions, or speedups when `targetKind` is `.speedup`).
     public var compressions: [Double]
     /// What the targets are: compressions (`compressions:`) or speedups (`speedups:`).
@@ -146,7 +150,8 @@ extension Suite {
         let reader = SuiteReader(file: file)
         let root = try reader.mapping(document, key: "(document)")
         try reader.rejectUnknown(root, allowed: ["name", "dataset", "models", "checkpoints", "methods",
-                                                 "compressions", "speedups", "seeds", "tracks", "fineTuning"], key: "")
+                                                 "compressions", "speedups", "seeds", "tracks", "fineTuning", "exclude"],
+                                  key: "")
         let name = try root["name"].map { try reader.string($0, key: "name") } ?? defaultName
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw BenchError.suite(file: file, key: "name", message: "expected letters, digits, '-', '_' or '.', got '\(name)'")
@@ -170,6 +175,12 @@ extension Suite {
                           compressions: targets, seeds: try reader.seeds(try reader.require(root, "seeds", key: "")),
                           tracks: tracks)
         suite.targetKind = kind
+        if let value = root["exclude"] {
+            suite.exclude = try reader.list(value, key: "exclude").enumerated().map { try reader.string($1, key: "exclude[\($0)]") }
+            guard suite.methods?.contains(where: \.isAll) ?? true else {
+                throw BenchError.suite(file: file, key: "exclude", message: "'exclude' narrows 'all'; the methods list has no 'all'")
+            }
+        }
         return suite
     }
 }

@@ -16,7 +16,7 @@ extension MethodCatalogEntry {
                         return entry.notApplicable(model)
                     }
                     return method.reasonNotApplicable(to: model)
-                }) { configuration in
+                }, category: entry.category.rawValue) { configuration in
                 _ = try entry.method(configuration: Data(configuration.canonical.utf8))
             }
         }
@@ -70,6 +70,11 @@ public struct SuiteRunner {
         }
         let runs = try suite.expand(inputs, catalog: catalog)
         let store = try ResultStore(path: resultsDirectory)
+        for run in runs {
+            if let problem = store.readProblem(run.digest) {
+                log("unreadable record \(store.recordURL(run.digest).path) (\(problem)): the run is done again and the file replaced")
+            }
+        }
         let grid = GridRunner(store: store, force: force, environment: [
             "threads": "\(threads)", "blas": blasCoreName(),
         ])

@@ -172,9 +172,11 @@ import Testing
         let store = try ResultStore(path: path)
         try Data("not json".utf8).write(to: store.recordURL(runs[0].digest))
         #expect(!store.contains(runs[0].digest))
+        #expect(store.readProblem(runs[0].digest)?.hasPrefix("not a run record") == true)
         let summary = try GridRunner(store: store).run(runs) { _, _ in
             RunOutcome(metrics: ResultStoreTests.fakeMetrics(0.5), masks: nil, phases: [:])
         }
         #expect(summary.executed == 1 && store.contains(runs[0].digest))
+        #expect(store.readProblem(runs[0].digest) == nil)
     }
 }

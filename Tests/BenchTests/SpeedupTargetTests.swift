@@ -54,6 +54,38 @@ import Pruning
         #expect(throws: BenchError.self) { _ = try Self.suite("[scratch-b]").expand(TrackTests.inputs, catalog: catalog) }
     }
 
+    @Test func excludeLeavesMethodsOrCategoriesOutOfAll() throws {
+        let catalog = try MethodCatalogEntry.registry()
+        let noStructured = try Suite.parse(yaml: """
+            name: s
+            dataset: fashion-mnist
+            models: [{name: mlp, architecture: mlp}]
+            methods: all
+            exclude: [structured, snip]
+            compressions: [2]
+            seeds: [0]
+            tracks: [{track: post-training, steps: 1}, {track: from-initialisation, steps: 1}]
+            """, file: "s.yaml", defaultName: "s").expand(TrackTests.inputs, catalog: catalog)
+        let methods = Set(noStructured.map(\.spec.method))
+        #expect(!methods.contains("snip") && !methods.contains("l1-filter") && !methods.contains("spline-eb"))
+        #expect(methods.contains("global-magnitude") && methods.contains("scratch-b"))
+        for (exclude, methodsLine, message) in [("[bogus]", "all", "neither a registered method nor a method category"),
+                                                ("[snip]", "[snip]", "has no 'all'")] {
+            let text = """
+                name: s
+                dataset: fashion-mnist
+                models: [{name: mlp, architecture: mlp}]
+                methods: \(methodsLine)
+                exclude: \(exclude)
+                compressions: [2]
+                seeds: [0]
+                tracks: [{track: post-training, steps: 1}]
+                """
+            #expect { _ = try Suite.parse(yaml: text, file: "s.yaml", defaultName: "s").expand(TrackTests.inputs, catalog: catalog) }
+                throws: { "\($0)".contains(message) }
+        }
+    }
+
     @Test func everyCommittedSuiteParsesAndExpands() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("suites")

@@ -3,6 +3,9 @@ import Foundation
 
 /// Reads a whole gzip-compressed (or plain) file through zlib, detecting truncated streams.
 enum GzipFile {
+    /// The most decompressed bytes read (a gzip bomb stops here instead of exhausting memory).
+    static let maximumBytes = 2 << 30
+
     /// The decompressed bytes of `path`; a missing file, a corrupt or truncated stream throws.
     static func read(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
@@ -27,6 +30,10 @@ enum GzipFile {
             if got < 0 { throw streamError(stream, path) }
             result.removeLast(chunk - Int(got))
             if got == 0 { break }
+            guard result.count <= maximumBytes else {
+                throw DataFileError(file: path, object: "gzip stream",
+                                    message: "decompresses to more than \(maximumBytes >> 30) GiB; not an image file this tool reads")
+            }
         }
         var code: Int32 = 0
         _ = gzerror(stream, &code)

@@ -29,7 +29,12 @@ public struct IDXFile: Sendable {
             throw fail("file has \(content.count) bytes; expected a \(headerSize)-byte header")
         }
         let dimensions = (0..<rank).map { Int(bigEndian(content, at: 4 + 4 * $0)) }
-        let expected = dimensions.reduce(1, *)
+        var expected = 1
+        for dimension in dimensions {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw fail("dimensions \(dimensions) describe more elements than any file can hold") }
+            expected = product
+        }
         let found = content.count - headerSize
         guard found == expected else {
             throw DataFileError(file: path, object: "IDX data", message: found < expected
