@@ -61,7 +61,7 @@ public struct FileVerdict: Sendable, CustomStringConvertible {
     /// A plain state_dict cannot be loaded without an architecture, but NaN or infinite values make it unusable.
     private static func checkFinite(_ checkpoint: Checkpoint, file: String) throws {
         for (name, tensor) in checkpoint.tensors {
-            if let index = (0..<tensor.count).first(where: { !tensor.data[$0].isFinite }) {
+            if let index = tensor.firstNonFiniteIndex {
                 throw DataFileError(file: file, object: "/\(name)", message: "holds \(tensor.data[index]) at flat index \(index); "
                     + "weights and buffers must be finite")
             }

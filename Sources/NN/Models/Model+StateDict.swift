@@ -51,7 +51,7 @@ extension Model {
         guard problems.isEmpty else { throw ModelError.stateDictMismatch(problems) }
         for name in stateDict.keys.sorted() {
             let tensor = stateDict[name]!
-            if let index = (0..<tensor.count).first(where: { !tensor.data[$0].isFinite }) {
+            if let index = tensor.firstNonFiniteIndex {
                 throw ModelError.nonFiniteValue(tensor: name, index: index, value: tensor.data[index])
             }
         }
